@@ -8,8 +8,9 @@ import { MAX_TEXT_PIECES, TEXT_PIECE, textPieces } from './textPieces';
 /**
  * The run ledger: PartitionKey = run key (`weekly-2026-W48`, `monthly-2026-11`); RowKey `run` for
  * the run itself, `d_<rep id>` per rep handled, `s_<rep id>` per rep a send was started for (the
- * claim), `notice` / `notice_feed` / `notice_rules` / `notice_more_<hash>` per admins' notice posted,
- * with the reps it named (`named`, in pieces). Rep and notice rows are inserts only (409 = already
+ * claim; `s_notice-<kind>` per admins' notice whose post was started), `notice` / `notice_feed` /
+ * `notice_rules` / `notice_more_<hash>` per admins' notice posted, with the reps it named (`named`,
+ * in pieces). Rep and notice rows are inserts only (409 = already
  * there), so a repeated or crashed run can tell what it already did and does nothing twice; a claim
  * is only ever taken over with its ETag. One row stands apart from the runs, PartitionKey `rules`
  * RowKey `last_good`: the rules file as last read valid, which the runs, the bot and the tabs go on

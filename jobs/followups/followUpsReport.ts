@@ -2,7 +2,7 @@ import type { DateWording } from '../../bot/taps/actionWords';
 import { NO_REP_NAMES, type RepNames, repNameWithAddress } from '../../cards/repNames';
 import { plural } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
-import type { NoticeResult } from '../weekly/weeklyNotice';
+import type { PostOnceResult } from '../weekly/weeklyNotice';
 import {
   failedRetriedLine,
   LISTED_IN_TEXT,
@@ -59,9 +59,9 @@ export interface FollowUpsDone {
   sends: { attempts: number; retries: number; throttled: number };
   storage: RequestCounts & { cardSaves: number };
   /** already_sent: an earlier attempt of the day posted it (a forced rerun does not post it again). */
-  adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
+  adminNotice: PostOnceResult | 'not_needed' | 'deferred';
   /** The notice of reps with no digest whom the run's notice, posted earlier, did not name so (runClosing.ts). */
-  laterNotice?: NoticeResult | 'not_configured' | 'already_sent';
+  laterNotice?: PostOnceResult;
   durationMs: number;
   /** prepare: start to the first digest (feed, states, what is due, marked lost); deliver: every rep; followUpRows: their audit rows. */
   phasesMs: { prepare: number; deliver: number; followUpRows: number };

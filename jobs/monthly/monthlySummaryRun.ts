@@ -5,7 +5,7 @@ import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedul
 import { MONTHLY_TICK_MINUTES, tickOf } from '../schedule/timerSchedule';
 import { logRulesInUse } from '../weekly/rulesFileNotice';
 import { takeSendClaim } from '../weekly/weeklyDelivery';
-import type { AdminNotifier, NoticeResult } from '../weekly/weeklyNotice';
+import { type AdminNotifier, type PostOnceResult, postOnce } from '../weekly/weeklyNotice';
 import { type SummaryTrouble, summaryNoticeDue, summaryNoticeText } from './monthlyNotice';
 import { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
 import type { SummaryFeedLoader } from './summaryFeedFigures';
@@ -37,7 +37,7 @@ export interface MonthlySummaryDeps {
 }
 
 /** What became of the admins' notice of a post that did not go out (`not_yet`: failing, not for long yet). */
-export type SummaryNotice = NoticeResult | 'not_configured' | 'told_earlier' | 'not_yet';
+export type SummaryNotice = Exclude<PostOnceResult, 'already_sent'> | 'told_earlier' | 'not_yet';
 
 /** What a tick did, for the log (and the ledger when the run finishes). */
 export type MonthlySummaryReport =
@@ -159,11 +159,11 @@ async function tellAdmins(
   kind: NoticeKind = 'run',
 ): Promise<SummaryNotice> {
   if (!summaryNoticeDue(trouble)) return 'not_yet';
-  if (!deps.notifyAdmins) return 'not_configured';
-  const { runs } = deps.storage;
-  if (await runs.noticeSent(runKey, kind)) return 'told_earlier';
-  const result = await deps.notifyAdmins(summaryNoticeText(month, trouble, deps.config.locale));
   // Recorded only once someone got it: a failing month's next tick tries the notice again.
-  if (result === 'posted') await runs.recordNotice(runKey, deps.now.toISOString(), kind);
-  return result;
+  const result = await postOnce(
+    summaryNoticeText(month, trouble, deps.config.locale),
+    { runKey, at: deps.now.toISOString(), kind },
+    { notifyAdmins: deps.notifyAdmins, runs: deps.storage.runs },
+  );
+  return result === 'already_sent' ? 'told_earlier' : result;
 }

@@ -3,7 +3,7 @@ import { type DateWording, dateWording, dayWords } from '../../bot/taps/actionWo
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import { RulesError } from '../../rules/rulesSchema';
 import type { RunLedger } from '../../storage/runLedger';
-import { type AdminNotifier, postOnce } from './weeklyNotice';
+import { type AdminNotifier, type NoticeRuns, postOnce } from './weeklyNotice';
 import { LISTED_IN_TEXT } from './weeklyReport';
 
 /**
@@ -62,7 +62,7 @@ function brokenRulesKey(broken: BrokenRulesFile): string {
 /** Tells the admins the rules file is broken unless they were told of this version; logs either way. */
 export async function tellBrokenRules(
   broken: BrokenRulesFile,
-  deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
+  deps: { log: Log; notifyAdmins?: AdminNotifier; runs: NoticeRuns },
   at: Date,
   team: { timeZone: string; locale?: string },
 ): ReturnType<typeof postOnce> {

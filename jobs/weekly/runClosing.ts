@@ -1,6 +1,6 @@
 import type { PendingNotice, RunLedger } from '../../storage/runLedger';
 import { moreKind, toldKey, untoldReps, untoldText } from './toldReps';
-import { type AdminNotifier, noticeToKeep, postOnce } from './weeklyNotice';
+import { type AdminNotifier, type NoticeRuns, noticeToKeep, postOnce } from './weeklyNotice';
 import { ledgerSummary, type NotReached, type RepOutcome, type WeeklyRunDone } from './weeklyReport';
 import { willRetry } from './weeklyRetry';
 
@@ -71,7 +71,7 @@ export async function closeRun<R extends ClosingReport>(
   noticeText: ((report: R) => string) | null,
   deps: {
     notifyAdmins?: AdminNotifier;
-    runs: Pick<RunLedger, 'noticeSent' | 'recordNotice' | 'finishRun' | 'namedInNotices' | 'getDelivery'>;
+    runs: NoticeRuns & Pick<RunLedger, 'finishRun' | 'namedInNotices' | 'getDelivery'>;
   },
 ): Promise<void> {
   const tells = run.naming?.tells ?? (() => true);
@@ -90,7 +90,7 @@ export async function closeRun<R extends ClosingReport>(
     text = noticeText(report);
     // The "and N more" the text leaves to the log are told of too: the log has them.
     named = report.notReached.filter(tells).map(toldKey);
-    report.adminNotice = await postOnce(text, { runKey: run.runKey, at: run.at, kind: 'run', named }, deps);
+    report.adminNotice = await postOnce(text, { ...noticeOf(run), kind: 'run', named }, deps);
   }
   // A notice of its own that cannot be posted is kept, unless the run's own is (which names the
   // same reps, and a row keeps one).
@@ -99,7 +99,7 @@ export async function closeRun<R extends ClosingReport>(
   if (earlier && earlier.kind !== 'run') {
     const result = await postOnce(
       earlier.text,
-      { runKey: run.runKey, at: run.at, kind: earlier.kind, named: earlier.named },
+      { ...noticeOf(run), kind: earlier.kind, named: earlier.named },
       deps,
     );
     unposted = noticeToKeep(result, earlier);
@@ -124,7 +124,7 @@ export async function closeRun<R extends ClosingReport>(
         text: untoldText(run.naming, untold, run.naming.rep),
         named: more,
       };
-      report.laterNotice = await postOnce(notice.text, { runKey: run.runKey, at: run.at, ...notice }, deps);
+      report.laterNotice = await postOnce(notice.text, { ...noticeOf(run), ...notice }, deps);
       const kept = noticeToKeep(report.laterNotice, notice);
       // The row keeps one notice: two the admins never got are kept as one, the earlier first, each
       // under its own title, under the kind of all the reps they name.
@@ -143,4 +143,9 @@ export async function closeRun<R extends ClosingReport>(
     ledgerSummary(report),
     noticeToKeep(report.adminNotice, { text, kind: 'run', named }) ?? unposted,
   );
+}
+
+/** Where and when the closing's notices are posted: their post's claim is timed as the tick goes on. */
+function noticeOf(run: RunClosing): { runKey: string; at: string; clock: () => Date } {
+  return { runKey: run.runKey, at: run.at, clock: () => new Date(run.now.getTime() + run.elapsedMs()) };
 }

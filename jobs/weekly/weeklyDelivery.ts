@@ -191,7 +191,8 @@ export type ClaimTurn<T> =
  * instances, one sends). A claim already there (an earlier tick's send with no outcome recorded, or
  * another instance's) is settled without sending when it is still under way, when `findEarlier`
  * finds the send it covered, or when it has had its sends (weeklyClaims.ts); else it is taken over
- * for one more send. The weekly card, the daily digest and the monthly summary all go through it.
+ * for one more send. The weekly card, the daily digest, the monthly summary and the admins' notices
+ * (postOnce) all go through it.
  */
 export async function takeSendClaim<T>(
   ctx: Pick<DeliveryContext, 'runKey' | 'now' | 'clock'> & {

@@ -2,9 +2,8 @@ import type { Log } from '../../bot/ports';
 import { FeedError } from '../../feed/feedError';
 import type { FeedResult } from '../../feed/readFeed';
 import { plural } from '../../rules/model/plainWords';
-import type { RunLedger } from '../../storage/runLedger';
 import { MAX_CATCH_UP_DAYS } from '../schedule';
-import { type AdminNotifier, postOnce, type RunNotice } from './weeklyNotice';
+import { type AdminNotifier, type NoticeRuns, postOnce, type RunNotice } from './weeklyNotice';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import type { PreviousAttempt } from './weeklyRetry';
 
@@ -105,7 +104,7 @@ export async function stopForFeed(
     /** What an earlier attempt of this run had done, when one completed (feedStoppedText). */
     earlier?: EarlierAttempt;
   },
-  deps: { log: Log; notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
+  deps: { log: Log; notifyAdmins?: AdminNotifier; runs: NoticeRuns },
 ): Promise<WeeklyFeedStopped> {
   const text = feedStoppedText(run.runKey, error, run.kind, run.earlier);
   // The same problem (its kind and file), not the same words: a stale feed's day count grows daily.

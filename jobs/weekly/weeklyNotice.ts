@@ -3,6 +3,7 @@ import { buildRunNoticeCard } from '../../cards/runNoticeCard';
 import type { RunRecord } from '../../storage';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { NoticeKind, PendingNotice, RunLedger } from '../../storage/runLedger';
+import { takeSendClaim } from './weeklyDelivery';
 
 /** What posting the notice came to: at least one admin got it, nobody could be addressed, or every post failed. */
 export type NoticeResult = 'posted' | 'no_recipient' | 'failed';
@@ -20,18 +21,45 @@ export interface RunNotice {
   named?: readonly string[];
   /** True when an earlier run's notice told the admins this `about` already: recorded for this run, not posted. */
   toldEarlier?: (about: string) => Promise<boolean>;
+  /**
+   * The time as the tick goes on, for the post's claim (its age must count from the post, not from
+   * the tick's start); default: `at`.
+   */
+  clock?: () => Date;
 }
+
+/**
+ * What postOnce came to: besides the post's own result, `already_sent` (recorded, or told by an
+ * earlier run), `under_way` (another instance claimed the post moments ago and answers for it) and
+ * `unconfirmed` (posted as often as a notice may be without being recorded: not posted again).
+ */
+export type PostOnceResult = NoticeResult | 'not_configured' | 'already_sent' | 'under_way' | 'unconfirmed';
+
+/** What posting a notice once reads and writes in the run ledger: its record, and its post's claim. */
+export type NoticeRuns = Pick<
+  RunLedger,
+  'noticeSent' | 'recordNotice' | 'claimSend' | 'retakeClaim' | 'releaseClaim'
+>;
+
+/** The claim row a notice's post takes in the run ledger, beside the reps' send claims. */
+const noticeClaimOf = (kind: NoticeKind): string => `notice-${kind}`;
 
 /**
  * Posts an admins' notice of a run unless one of that kind was posted already (or toldEarlier says
  * an earlier run's told the same), and records it only once posted, so a post that failed is tried
- * again by a later call.
+ * again by a later call. The post is claimed first as a rep's card is (takeSendClaim): of two
+ * instances on one tick, one posts; a post whose record never reached the ledger (a crash, storage
+ * refusing the write) goes out at most once more. A post that failed gives its claim back, so the
+ * next try is a first one.
  */
 export async function postOnce(
   text: string,
   notice: RunNotice,
-  deps: { notifyAdmins?: AdminNotifier; runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'> },
-): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
+  deps: {
+    notifyAdmins?: AdminNotifier;
+    runs: NoticeRuns;
+  },
+): Promise<PostOnceResult> {
   if (!deps.notifyAdmins) return 'not_configured';
   const { runKey, at, kind, about, named } = notice;
   if (await deps.runs.noticeSent(runKey, kind)) return 'already_sent';
@@ -39,8 +67,16 @@ export async function postOnce(
     await deps.runs.recordNotice(runKey, at, kind, { about, named });
     return 'already_sent';
   }
+  const claim = noticeClaimOf(kind);
+  const turn = await takeSendClaim(
+    { runKey, now: new Date(at), ...(notice.clock ? { clock: notice.clock } : {}), runs: deps.runs },
+    claim,
+    async () => ((await deps.runs.noticeSent(runKey, kind)) ? ('already_sent' as const) : null),
+  );
+  if (!turn.send) return 'earlier' in turn ? turn.earlier : turn.elsewhere ? 'under_way' : 'unconfirmed';
   const result = await deps.notifyAdmins(text);
   if (result === 'posted') await deps.runs.recordNotice(runKey, at, kind, { about, named });
+  else await deps.runs.releaseClaim(runKey, claim);
   return result;
 }
 
@@ -49,7 +85,9 @@ export async function postOnce(
  * the run key (retryNotice) to try again; nothing otherwise.
  */
 export function noticeToKeep(result: string, notice: PendingNotice): PendingNotice | undefined {
-  return result === 'failed' || result === 'no_recipient' ? notice : undefined;
+  // One another instance is posting is kept too: should that post fail, this run row, written last,
+  // must not drop it; a later tick finds it recorded, or posts it.
+  return result === 'failed' || result === 'no_recipient' || result === 'under_way' ? notice : undefined;
 }
 
 /** The notice a finished run's row keeps for a later tick to post (noticeToKeep); null when none. */
@@ -70,13 +108,13 @@ export function pendingNoticeOf(run: RunRecord | null): PendingNotice | null {
 export async function retryNotice(
   deps: {
     notifyAdmins?: AdminNotifier;
-    runs: Pick<RunLedger, 'noticeSent' | 'recordNotice'>;
+    runs: NoticeRuns;
     log: Pick<Log, 'info' | 'warn'>;
   },
   runKey: string,
   pending: PendingNotice,
   now: Date,
-): Promise<NoticeResult | 'not_configured' | 'already_sent'> {
+): Promise<PostOnceResult> {
   const { text, kind, named } = pending;
   const result = await postOnce(text, { runKey, at: now.toISOString(), kind, named }, deps);
   if (result === 'posted')

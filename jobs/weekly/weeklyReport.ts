@@ -7,7 +7,7 @@ import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
 import type { BookChanges } from './weeklyBookChanges';
 import type { GateCounts } from './weeklyLists';
-import type { NoticeResult } from './weeklyNotice';
+import type { PostOnceResult } from './weeklyNotice';
 import type { RefusedCustomer } from './weeklyRefused';
 
 /** How one rep's week ended. `earlier`: a previous attempt of this run already handled them (from the ledger). */
@@ -114,15 +114,15 @@ export interface WeeklyRunDone {
     validAt: string | null;
     /** validAt's day in the team's zone, as the cards word dates in LOCALE (`Fri 20 Nov`). */
     validOn: string | null;
-    adminNotice: NoticeResult | 'not_configured' | 'already_sent';
+    adminNotice: PostOnceResult;
   };
   /** deferred: a retry follows, or reps wait for their own send time, and the notice waits for the run's end. */
-  adminNotice: NoticeResult | 'not_needed' | 'not_configured' | 'deferred' | 'already_sent';
+  adminNotice: PostOnceResult | 'not_needed' | 'deferred';
   /**
    * The notice of the reps this tick left without a card whom no notice of the run had named so, once
    * the run's own went out on an earlier tick (runClosing.ts); none when there were none.
    */
-  laterNotice?: NoticeResult | 'not_configured' | 'already_sent';
+  laterNotice?: PostOnceResult;
   durationMs: number;
   /**
    * prepare: start to the first card (feed, states, scoring, the listed rows stored); then, side by
@@ -141,7 +141,7 @@ export interface WeeklyFeedStopped {
   localDate: string;
   feedError: { code: string; file: string; message: string };
   /** told_earlier: an earlier tick of this run posted the notice (one that failed is tried again). */
-  adminNotice: NoticeResult | 'not_configured' | 'told_earlier';
+  adminNotice: Exclude<PostOnceResult, 'already_sent'> | 'told_earlier';
   /** The run row stays unfinished: the next timer tick reads the feed again. */
   retry: 'next_tick';
 }
@@ -425,6 +425,10 @@ export function laterNoticeLine(
     case 'no_recipient':
     case 'failed':
       return `The notice of the reps with no ${run.sent} since the admins were told of the run could not be posted: it is tried again on each tick ${run.until}.`;
+    case 'under_way':
+      return 'Another instance is posting the notice of these reps: a later tick checks that it went out.';
+    case 'unconfirmed':
+      return UNCONFIRMED_LINE;
   }
 }
 
@@ -445,8 +449,16 @@ function noticeLine(notice: WeeklyRunDone['adminNotice']): string | null {
       return 'No admin could be reached (none has the app installed): the notice is tried again on each tick this week and next.';
     case 'failed':
       return "The admins' notice could not be posted: it is tried again on each tick this week and next.";
+    case 'under_way':
+      return "Another instance is posting the admins' notice: a later tick checks that it went out.";
+    case 'unconfirmed':
+      return UNCONFIRMED_LINE;
   }
 }
+
+/** A notice posted as often as one may be with no record of it reaching the ledger (postOnce). */
+const UNCONFIRMED_LINE =
+  "The admins' notice was posted earlier but storage never recorded it: not posted again (the admins may have it).";
 
 /** A rep an earlier attempt of a run already handled, as the ledger recorded it (`customers`: rows on their card). */
 export function fromLedger(rep: string, customers: number, row: Delivery): RepOutcome {

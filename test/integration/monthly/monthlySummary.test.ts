@@ -13,6 +13,7 @@ import type { AuditRow } from '../../../storage/auditRow';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
+import { heldNotifier } from '../../helpers/heldNotifier';
 import { perRepFigures, texts } from '../../unit/cards/cardWalk';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from '../../unit/monthly/auditRows';
 import { ANA, BEN, november } from '../../unit/monthly/novemberFixture';
@@ -519,5 +520,36 @@ describe('the summary when the 1st is a day off', () => {
       },
     ]);
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('two instances on the 1st with no channel to post in', () => {
+  it('tell the admins once: the second, reading while the first posts, leaves the notice to it', async () => {
+    const storage = await openTestStorage('monthlytwice', { timeZone: TZ });
+    const { sender, calls } = recordingSender();
+    const held = heldNotifier('posted');
+    const tick = (now: string, notifyAdmins: AdminNotifier) =>
+      runMonthlySummary({
+        storage,
+        sender,
+        now: new Date(now),
+        config: { ...options, schedule },
+        notifyAdmins,
+      });
+    const first = tick('2026-12-01T15:00:00Z', held.notify);
+    await held.posting;
+    let secondPosted = 0;
+    const second = tick('2026-12-01T15:00:01Z', async () => {
+      secondPosted++;
+      return 'posted';
+    }).finally(held.release);
+    expect(await second).toMatchObject({ status: 'no_channel', adminNotice: 'under_way' });
+    expect(await first).toMatchObject({ status: 'no_channel', adminNotice: 'posted' });
+    expect(secondPosted).toBe(0);
+    expect(held.told).toHaveLength(1);
+    expect(held.told[0]).toMatch(
+      /^The monthly summary of November 2026 has not been posted: the app is in no team yet/,
+    );
+    expect(calls).toEqual([]);
   });
 });

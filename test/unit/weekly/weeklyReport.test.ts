@@ -259,6 +259,12 @@ describe('the weekly report', () => {
     expect(secondLine('posted')).toBe('The admins were sent this account.');
     expect(secondLine('already_sent')).toContain('earlier this week');
     expect(secondLine('deferred')).toContain('waits for the last attempt');
+    expect(secondLine('under_way')).toBe(
+      "Another instance is posting the admins' notice: a later tick checks that it went out.",
+    );
+    expect(secondLine('unconfirmed')).toBe(
+      "The admins' notice was posted earlier but storage never recorded it: not posted again (the admins may have it).",
+    );
     const later = (laterNotice: WeeklyRunDone['laterNotice']) =>
       weeklyReportText({ ...report(outcomes), adminNotice: 'already_sent', laterNotice }, WORDING)
         .split('\n')
@@ -269,6 +275,7 @@ describe('the weekly report', () => {
     expect(later('failed')[1]).toContain(
       'could not be posted: it is tried again on each tick this week and next',
     );
+    expect(later('under_way')[1]).toContain('Another instance is posting the notice of these reps');
     expect(later(undefined)[1]).toBe('Not reached:');
   });
 
