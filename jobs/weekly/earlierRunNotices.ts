@@ -3,7 +3,7 @@ import { type RepNames, repNameWithAddress } from '../../cards/repNames';
 import type { RunLedger } from '../../storage/runLedger';
 import type { RunNaming } from './runClosing';
 import { missedTickText, moreKind, toldKey, untoldOf } from './toldReps';
-import { type AdminNotifier, pendingNoticeOf, postOnce, retryNotice } from './weeklyNotice';
+import { type AdminNotifier, type NoticeRuns, pendingNoticeOf, postOnce, retryNotice } from './weeklyNotice';
 import { notReachedIn } from './weeklyRepsBack';
 import { previousAttempt } from './weeklyRetry';
 
@@ -27,7 +27,7 @@ export interface EarlierRunNaming extends Omit<RunNaming, 'rep'> {
 export async function tellEarlierRun(
   deps: {
     notifyAdmins?: AdminNotifier;
-    runs: Pick<RunLedger, 'getRun' | 'noticeSent' | 'recordNotice' | 'namedInNotices' | 'getDelivery'>;
+    runs: NoticeRuns & Pick<RunLedger, 'getRun' | 'namedInNotices' | 'getDelivery'>;
     log: Pick<Log, 'info' | 'warn'>;
   },
   earlierKey: string,
