@@ -12,7 +12,7 @@ import { sqlString } from './feedEngine';
  * (two-digit years are 20xx) when that is the column's most common shape and its order is settled
  * by a day above 12 or declared; `20 Nov 2026`, `Nov 20, 2026`, `20-Nov-26`, `Nov-20-26`.
  * Amounts: currency signs and codes (`$`, `£`, `€`, `USD`), thousands separators (`1,200.00`,
- * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared,
+ * `1.200,00`, `1 200,00`, `1'200.00`, lakhs and crores: `1,20,000.00`), a decimal comma where the column settles it or it is declared,
  * negatives in accounting notation (`(1,234.56)`, `1.234,56-`, `150.00 CR`).
  */
 
@@ -322,7 +322,12 @@ function bareNumber(v: string): string {
   return `(CASE WHEN regexp_full_match(${v}, '-?[\\d.,]+') THEN ${v} ELSE regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1') END)`;
 }
 
-const DOT_NUMBER = '[+-]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?';
+/**
+ * Lakhs and crores, as Tally and Excel in India group digits: the last group of three, groups of two
+ * before it (`1,20,000`, `1,00,00,000`). Never a decimal comma: it holds two commas or more.
+ */
+const INDIAN_GROUPS = '\\d{1,2}(?:,\\d{2})+,\\d{3}';
+const DOT_NUMBER = `[+-]?(?:\\d{1,3}(?:,\\d{3})+|${INDIAN_GROUPS}|\\d+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?`;
 const COMMA_NUMBER = '[+-]?(?:\\d{1,3}(?:\\.\\d{3})+|\\d+)(?:,\\d*)?';
 
 export type DecimalMark = '.' | ',';
@@ -336,9 +341,9 @@ const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
 
 /**
  * Both separators, a group of thousands before the decimal part: `1,200.50` and `1.200,50` read
- * one way only, whatever mark the column is read with.
+ * one way only, whatever mark the column is read with; so do lakhs and crores (`1,20,000`).
  */
-const POINT_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:,\\d{3})+\\.\\d+';
+const POINT_AFTER_THOUSANDS = `[+-]?(?:\\d{1,3}(?:,\\d{3})+\\.\\d+|${INDIAN_GROUPS}(?:\\.\\d*)?)`;
 const COMMA_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:\\.\\d{3})+,\\d+';
 
 const pointCast = (bare: string) => `TRY_CAST(replace(${bare}, ',', '') AS DOUBLE)`;
