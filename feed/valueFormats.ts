@@ -421,16 +421,12 @@ export async function settleDecimalMark(
   onUnsettled: (why: UnsettledAmounts) => never,
   { numberCells = false, textColumn = false }: { numberCells?: boolean; textColumn?: boolean } = {},
 ): Promise<{ decimal: DecimalMark; note?: string }> {
-  if (declared)
-    return {
-      decimal: declared,
-      note: declared === ',' ? 'decimal commas (declared in formats.decimal)' : undefined,
-    };
-  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A workbook's number cells carry no mark: its amounts typed as text (`1.200,50 €`) settle it.
   const values = numberCells
     ? `(SELECT * FROM ${table} WHERE NOT regexp_full_match(${v}, '${CELL_NUMBER}'))`
     : table;
+  if (declared) return { decimal: declared, note: await declaredMarkNote(engine, values, v, declared) };
+  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A value that reads both ways votes as its currency writes it (`m`), where its currency tells.
   const onlyComma = `c IS NOT NULL AND (p IS NULL OR m = ',')`;
   const onlyPoint = `p IS NOT NULL AND (c IS NULL OR m = '.')`;
@@ -480,6 +476,37 @@ export async function settleDecimalMark(
     withComma: Number(row[5]),
     withPoint: Number(row[6]),
   });
+}
+
+/**
+ * What a declared decimal mark did to a column's values (`values`, a table or subquery), in words:
+ * the values it decided (`45,50`, `1.200` read with a comma), and those read as written whatever it
+ * says (`1,200.00`). Saying the mark was declared of a file it decided nothing in misleads whoever
+ * checks why an amount is what it is. Undefined for a point that decided all (the default mark).
+ */
+async function declaredMarkNote(
+  engine: FeedEngine,
+  values: string,
+  v: string,
+  declared: DecimalMark,
+): Promise<string | undefined> {
+  const other: DecimalMark = declared === ',' ? '.' : ',';
+  const own = markedAmount(v, declared, false);
+  const asWritten = `(${own} IS NULL AND ${markedAmount(v, declared, true)} IS NOT NULL)`;
+  const [row] = await engine.rows(`
+    SELECT sum(n) FILTER (WHERE ${own} IS NOT NULL AND ${own} IS DISTINCT FROM ${markedAmount(v, other, false)}),
+           sum(n) FILTER (WHERE ${asWritten}), min(${v}) FILTER (WHERE ${asWritten})
+    FROM ${values}`);
+  const decided = Number(row[0] ?? 0);
+  const written = Number(row[1] ?? 0);
+  const marks = declared === ',' ? 'decimal commas' : 'decimal points';
+  const declaredNote = `${marks} (declared in formats.decimal)`;
+  if (written === 0) return decided > 0 && declared === ',' ? declaredNote : undefined;
+  const how = `read as written, with a decimal ${other === '.' ? 'point' : 'comma'} (${JSON.stringify(String(row[2]))})`;
+  if (decided === 0)
+    return `${how}: the decimal ${declared === ',' ? 'comma' : 'point'} formats.decimal declares decided no value`;
+  const count = `${written.toLocaleString('en-US')} ${written === 1 ? 'value' : 'values'} ${how}`;
+  return `${declaredNote}; ${count}`;
 }
 
 /** SQL: a value as it appears in a reason, JSON-quoted and cut at 60 characters. */

@@ -747,6 +747,29 @@ describe('amounts', () => {
     ]);
     expect(ordersOf(book, 'C-1')).toEqual([['2026-11-20', 58.32]]);
     expect(ordersOf(book, 'C-2')).toEqual([['2026-11-21', 1200.5]]);
+    // The notes say what the declaration did to each file: it read the orders, not the customers.
+    const [customers, orders] = report.files;
+    expect(customers.notes.filter((n) => n.startsWith('monthly_value:'))).toEqual([
+      'monthly_value: read as written, with a decimal point ("$2,500.50"): the decimal comma formats.decimal declares decided no value',
+    ]);
+    expect(orders.notes.filter((n) => n.startsWith('amount:'))).toEqual([
+      'amount: decimal commas (declared in formats.decimal)',
+    ]);
+  });
+
+  it('a declared decimal comma that decided some values of a file and not others says both', async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id;customer_id;ordered_at;amount\nO-1;C-1;2026-11-20;1.200\nO-2;C-1;2026-11-21;"1,250.00"\nO-3;C-1;2026-11-22;45\n',
+      },
+      { formats: { decimal: ',' } },
+    );
+    expect(Array.from(book.orderAmount)).toEqual([1200, 1250, 45]);
+    expect(report.files[1].notes.filter((n) => n.startsWith('amount:'))).toEqual([
+      'amount: decimal commas (declared in formats.decimal); 1 value read as written, with a decimal point ("1,250.00")',
+    ]);
   });
 
   it('a declared decimal point reads "1.200,50" as written, and settles only what reads two ways', async () => {
