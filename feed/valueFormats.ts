@@ -337,7 +337,7 @@ export type DecimalMark = '.' | ',';
  * `1200`, `1e-7`, never a trailing zero after the point), which text typed with a separator of
  * thousands (`1.200`) is not.
  */
-const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
+export const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
 
 /**
  * Both separators, a group of thousands before the decimal part: `1,200.50` and `1.200,50` read
@@ -370,15 +370,29 @@ function markedAmount(v: string, decimal: DecimalMark, asWritten: boolean): stri
 }
 
 /**
+ * A workbook's cells, where number cells hold numbers: `textCells`, SQL of a query of the texts of
+ * its text cells that are shaped as a number cell's text (`1.201` typed by a German export), which
+ * read as text. A text written both ways in one column, `1.201` as text and 1.201 as a number, is
+ * read as text: one value cannot be told apart there.
+ */
+export interface NumberCells {
+  textCells: string;
+}
+
+/** SQL: the text `v` is a number cell's, in a workbook of `cells`. */
+const numberCellSql = (v: string, cells: NumberCells) =>
+  `(regexp_full_match(${v}, '${CELL_NUMBER}') AND ${v} NOT IN (${cells.textCells}))`;
+
+/**
  * SQL: the amount of the text `v` read with `decimal` as the decimal mark, NULL when it is not a
  * number. The mark settles only what reads both ways: a value with both separators (`1,200.00`,
  * `1.200,50`) reads as written, so a mark declared for one file's amounts leaves another's be.
  * With `numberCells` (a workbook) a number cell's text reads as the number whatever the mark.
  */
-export function amountExpression(v: string, decimal: DecimalMark, numberCells = false): string {
+export function amountExpression(v: string, decimal: DecimalMark, numberCells?: NumberCells): string {
   const amount = markedAmount(v, decimal, true);
   return numberCells && decimal === ','
-    ? `(CASE WHEN regexp_full_match(${v}, '${CELL_NUMBER}') THEN TRY_CAST(${v} AS DOUBLE) ELSE ${amount} END)`
+    ? `(CASE WHEN ${numberCellSql(v, numberCells)} THEN TRY_CAST(${v} AS DOUBLE) ELSE ${amount} END)`
     : amount;
 }
 
@@ -419,12 +433,10 @@ export async function settleDecimalMark(
   declared: FeedFormats['decimal'],
   delimiter: string | undefined,
   onUnsettled: (why: UnsettledAmounts) => never,
-  { numberCells = false, textColumn = false }: { numberCells?: boolean; textColumn?: boolean } = {},
+  { numberCells, textColumn = false }: { numberCells?: NumberCells; textColumn?: boolean } = {},
 ): Promise<{ decimal: DecimalMark; note?: string }> {
   // A workbook's number cells carry no mark: its amounts typed as text (`1.200,50 €`) settle it.
-  const values = numberCells
-    ? `(SELECT * FROM ${table} WHERE NOT regexp_full_match(${v}, '${CELL_NUMBER}'))`
-    : table;
+  const values = numberCells ? `(SELECT * FROM ${table} WHERE NOT ${numberCellSql(v, numberCells)})` : table;
   if (declared) return { decimal: declared, note: await declaredMarkNote(engine, values, v, declared) };
   if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A value that reads both ways votes as its currency writes it (`m`), where its currency tells.
