@@ -8,7 +8,7 @@ import type { FeedFile } from './feedFiles';
 import { readUnpacked, unpackFeedFile } from './packedFile';
 import { type RecordLineRequest, type RecordLines, recordLines } from './recordLines';
 import { convertToUtf8, settleEncoding } from './textEncoding';
-import { loadXlsx, type SheetLabel, WorkbookError } from './xlsxSource';
+import { loadXlsx, type SheetLabel, textShapedNumbers, WorkbookError } from './xlsxSource';
 
 /**
  * One feed file loaded into DuckDB as text, whatever its format: a table whose rowid 0 holds the
@@ -28,6 +28,11 @@ export interface FeedSource {
   notes: string[];
   /** True for a workbook, whose date cells may hold Excel's date serial as a number. */
   serialDates?: boolean;
+  /**
+   * For a workbook, whose number cells read as numbers, its table of text cells shaped like a number
+   * cell's text (textShapedNumbers): `1.201` typed as text reads as a text file's `1.201` does.
+   */
+  textShapedNumbers?: string;
   /**
    * For Parquet, the headers of its text columns: an amount there is text as a tool kept it
    * (`1.200,50` from a `;` file read without its decimal comma), whose mark must be settled.
@@ -239,6 +244,7 @@ async function loadFile(
     rejected: [],
     rows: loaded.rowNumbers.length - 1,
     serialDates: true,
+    textShapedNumbers: textShapedNumbers(table),
     notes: [
       ...(loaded.readHidden && read
         ? [`read from hidden sheet ${sheetName(read.at)}: no sheet shown has the feed's columns`]

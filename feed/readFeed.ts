@@ -378,6 +378,14 @@ async function parsedAmounts(
   table = `${kind}_amounts`,
 ): Promise<string> {
   const values = await distinctValues(engine, `${kind}_in`, column, table);
+  // A workbook's text cells of the column's headers that read like a number cell's text.
+  const headers = new Set(headersOf(header).map(normaliseHeader));
+  const columns = source.header.flatMap((h, i) => (headers.has(normaliseHeader(h)) ? [i] : []));
+  const numberCells = source.textShapedNumbers
+    ? {
+        textCells: `SELECT v FROM ${sqlName(source.textShapedNumbers)} WHERE list_contains([${columns.join(', ')}], col)`,
+      }
+    : undefined;
   const { decimal, note } = await settleDecimalMark(
     engine,
     values,
@@ -401,14 +409,14 @@ async function parsedAmounts(
       );
     },
     {
-      numberCells: source.serialDates,
+      numberCells,
       textColumn: headersOf(header).some((h) =>
         source.textHeaders?.some((t) => normaliseHeader(t) === normaliseHeader(h)),
       ),
     },
   );
   if (note) source.notes.push(`${column}: ${note}`);
-  return parseValues(engine, values, amountExpression('v', decimal, source.serialDates));
+  return parseValues(engine, values, amountExpression('v', decimal, numberCells));
 }
 
 /**

@@ -12,7 +12,7 @@ import { sqlString } from './feedEngine';
  * (two-digit years are 20xx) when that is the column's most common shape and its order is settled
  * by a day above 12 or declared; `20 Nov 2026`, `Nov 20, 2026`, `20-Nov-26`, `Nov-20-26`.
  * Amounts: currency signs and codes (`$`, `£`, `€`, `USD`), thousands separators (`1,200.00`,
- * `1.200,00`, `1 200,00`, `1'200.00`), a decimal comma where the column settles it or it is declared,
+ * `1.200,00`, `1 200,00`, `1'200.00`, lakhs and crores: `1,20,000.00`), a decimal comma where the column settles it or it is declared,
  * negatives in accounting notation (`(1,234.56)`, `1.234,56-`, `150.00 CR`).
  */
 
@@ -322,7 +322,12 @@ function bareNumber(v: string): string {
   return `(CASE WHEN regexp_full_match(${v}, '-?[\\d.,]+') THEN ${v} ELSE regexp_replace(${bare}, '^(\\d[\\d.,]*)-$', '-\\1') END)`;
 }
 
-const DOT_NUMBER = '[+-]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?';
+/**
+ * Lakhs and crores, as Tally and Excel in India group digits: the last group of three, groups of two
+ * before it (`1,20,000`, `1,00,00,000`). Never a decimal comma: it holds two commas or more.
+ */
+const INDIAN_GROUPS = '\\d{1,2}(?:,\\d{2})+,\\d{3}';
+const DOT_NUMBER = `[+-]?(?:\\d{1,3}(?:,\\d{3})+|${INDIAN_GROUPS}|\\d+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?`;
 const COMMA_NUMBER = '[+-]?(?:\\d{1,3}(?:\\.\\d{3})+|\\d+)(?:,\\d*)?';
 
 export type DecimalMark = '.' | ',';
@@ -332,13 +337,13 @@ export type DecimalMark = '.' | ',';
  * `1200`, `1e-7`, never a trailing zero after the point), which text typed with a separator of
  * thousands (`1.200`) is not.
  */
-const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
+export const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
 
 /**
  * Both separators, a group of thousands before the decimal part: `1,200.50` and `1.200,50` read
- * one way only, whatever mark the column is read with.
+ * one way only, whatever mark the column is read with; so do lakhs and crores (`1,20,000`).
  */
-const POINT_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:,\\d{3})+\\.\\d+';
+const POINT_AFTER_THOUSANDS = `[+-]?(?:\\d{1,3}(?:,\\d{3})+\\.\\d+|${INDIAN_GROUPS}(?:\\.\\d*)?)`;
 const COMMA_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:\\.\\d{3})+,\\d+';
 
 const pointCast = (bare: string) => `TRY_CAST(replace(${bare}, ',', '') AS DOUBLE)`;
@@ -365,15 +370,29 @@ function markedAmount(v: string, decimal: DecimalMark, asWritten: boolean): stri
 }
 
 /**
+ * A workbook's cells, where number cells hold numbers: `textCells`, SQL of a query of the texts of
+ * its text cells that are shaped as a number cell's text (`1.201` typed by a German export), which
+ * read as text. A text written both ways in one column, `1.201` as text and 1.201 as a number, is
+ * read as text: one value cannot be told apart there.
+ */
+export interface NumberCells {
+  textCells: string;
+}
+
+/** SQL: the text `v` is a number cell's, in a workbook of `cells`. */
+const numberCellSql = (v: string, cells: NumberCells) =>
+  `(regexp_full_match(${v}, '${CELL_NUMBER}') AND ${v} NOT IN (${cells.textCells}))`;
+
+/**
  * SQL: the amount of the text `v` read with `decimal` as the decimal mark, NULL when it is not a
  * number. The mark settles only what reads both ways: a value with both separators (`1,200.00`,
  * `1.200,50`) reads as written, so a mark declared for one file's amounts leaves another's be.
  * With `numberCells` (a workbook) a number cell's text reads as the number whatever the mark.
  */
-export function amountExpression(v: string, decimal: DecimalMark, numberCells = false): string {
+export function amountExpression(v: string, decimal: DecimalMark, numberCells?: NumberCells): string {
   const amount = markedAmount(v, decimal, true);
   return numberCells && decimal === ','
-    ? `(CASE WHEN regexp_full_match(${v}, '${CELL_NUMBER}') THEN TRY_CAST(${v} AS DOUBLE) ELSE ${amount} END)`
+    ? `(CASE WHEN ${numberCellSql(v, numberCells)} THEN TRY_CAST(${v} AS DOUBLE) ELSE ${amount} END)`
     : amount;
 }
 
@@ -414,18 +433,12 @@ export async function settleDecimalMark(
   declared: FeedFormats['decimal'],
   delimiter: string | undefined,
   onUnsettled: (why: UnsettledAmounts) => never,
-  { numberCells = false, textColumn = false }: { numberCells?: boolean; textColumn?: boolean } = {},
+  { numberCells, textColumn = false }: { numberCells?: NumberCells; textColumn?: boolean } = {},
 ): Promise<{ decimal: DecimalMark; note?: string }> {
-  if (declared)
-    return {
-      decimal: declared,
-      note: declared === ',' ? 'decimal commas (declared in formats.decimal)' : undefined,
-    };
-  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A workbook's number cells carry no mark: its amounts typed as text (`1.200,50 €`) settle it.
-  const values = numberCells
-    ? `(SELECT * FROM ${table} WHERE NOT regexp_full_match(${v}, '${CELL_NUMBER}'))`
-    : table;
+  const values = numberCells ? `(SELECT * FROM ${table} WHERE NOT ${numberCellSql(v, numberCells)})` : table;
+  if (declared) return { decimal: declared, note: await declaredMarkNote(engine, values, v, declared) };
+  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A value that reads both ways votes as its currency writes it (`m`), where its currency tells.
   const onlyComma = `c IS NOT NULL AND (p IS NULL OR m = ',')`;
   const onlyPoint = `p IS NOT NULL AND (c IS NULL OR m = '.')`;
@@ -475,6 +488,37 @@ export async function settleDecimalMark(
     withComma: Number(row[5]),
     withPoint: Number(row[6]),
   });
+}
+
+/**
+ * What a declared decimal mark did to a column's values (`values`, a table or subquery), in words:
+ * the values it decided (`45,50`, `1.200` read with a comma), and those read as written whatever it
+ * says (`1,200.00`). Saying the mark was declared of a file it decided nothing in misleads whoever
+ * checks why an amount is what it is. Undefined for a point that decided all (the default mark).
+ */
+async function declaredMarkNote(
+  engine: FeedEngine,
+  values: string,
+  v: string,
+  declared: DecimalMark,
+): Promise<string | undefined> {
+  const other: DecimalMark = declared === ',' ? '.' : ',';
+  const own = markedAmount(v, declared, false);
+  const asWritten = `(${own} IS NULL AND ${markedAmount(v, declared, true)} IS NOT NULL)`;
+  const [row] = await engine.rows(`
+    SELECT sum(n) FILTER (WHERE ${own} IS NOT NULL AND ${own} IS DISTINCT FROM ${markedAmount(v, other, false)}),
+           sum(n) FILTER (WHERE ${asWritten}), min(${v}) FILTER (WHERE ${asWritten})
+    FROM ${values}`);
+  const decided = Number(row[0] ?? 0);
+  const written = Number(row[1] ?? 0);
+  const marks = declared === ',' ? 'decimal commas' : 'decimal points';
+  const declaredNote = `${marks} (declared in formats.decimal)`;
+  if (written === 0) return decided > 0 && declared === ',' ? declaredNote : undefined;
+  const how = `read as written, with a decimal ${other === '.' ? 'point' : 'comma'} (${JSON.stringify(String(row[2]))})`;
+  if (decided === 0)
+    return `${how}: the decimal ${declared === ',' ? 'comma' : 'point'} formats.decimal declares decided no value`;
+  const count = `${written.toLocaleString('en-US')} ${written === 1 ? 'value' : 'values'} ${how}`;
+  return `${declaredNote}; ${count}`;
 }
 
 /** SQL: a value as it appears in a reason, JSON-quoted and cut at 60 characters. */

@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 import { likeliestHeader } from './feedColumns';
 import type { FeedEngine } from './feedEngine';
 import { sqlName } from './feedEngine';
+import { CELL_NUMBER } from './valueFormats';
 
 /**
  * An Excel workbook's sheet (the first with the feed's header) as text rows, read in Node with exceljs's streaming reader
@@ -122,17 +123,42 @@ function zeroPadded(value: number, format: string | undefined): string | undefin
 /**
  * A row's cells as text, one per column from A, '' where there is no cell (exceljs's `row.values` is
  * sparse, and `map` skips its holes). A number is read as its format shows it where the format pads
- * it with zeros (zeroPadded).
+ * it with zeros (zeroPadded). `textCells` gets the columns (from 0) whose cell holds text.
  */
-function rowTexts(row: ExcelJS.Row): string[] {
+function rowTexts(row: ExcelJS.Row, textCells?: (column: number) => void): string[] {
   const texts: string[] = [];
   row.eachCell((cell, column) => {
     const value = cell.value;
+    const held = isFormula(value) ? (cell.result ?? value.result) : value;
+    if (typeof held === 'string' || (typeof held === 'object' && held !== null && !(held instanceof Date)))
+      textCells?.(column - 1);
     texts[column - 1] = isFormula(value)
       ? formulaText(cell, value)
       : ((typeof value === 'number' ? zeroPadded(value, cell.numFmt) : undefined) ?? cellText(value));
   });
   return Array.from(texts, (text) => text ?? '');
+}
+
+/** A text cell's text that reads as a number cell's would (`1.201`): the feed must not take it for one. */
+const NUMBER_SHAPED = new RegExp(`^(?:${CELL_NUMBER})$`);
+
+/**
+ * Keeps the texts of a sheet's text cells shaped like a number cell's text (textShapedNumbers), by
+ * column of the table: a number cell carries no decimal mark and reads as its number, while text typed
+ * as `1.201` by a German export means 1,201 and must be read as a CSV's column reads it. Few cells are
+ * such text: they are kept in memory and written once the sheet is read.
+ */
+class NumberShapedTexts {
+  private readonly seen = new Set<string>();
+  readonly rows: [number, string][] = [];
+  add(column: number, text: string): void {
+    const trimmed = text.trim();
+    const key = `${column}\u0000${trimmed}`;
+    // Whole numbers (`17850`, an account number typed as text) read alike either way.
+    if (!/[.e]/.test(trimmed) || !NUMBER_SHAPED.test(trimmed) || this.seen.has(key)) return;
+    this.seen.add(key);
+    this.rows.push([column, trimmed]);
+  }
 }
 
 const ERROR_CELL = /(<c\s[^>]*?\st=)(["'])e\2/g;
@@ -247,6 +273,12 @@ async function startsAsWorkbook(path: string): Promise<boolean> {
   throw new WorkbookError('it is not a zip archive, which every .xlsx file is');
 }
 
+/**
+ * The table of a loaded workbook's text cells shaped like a number cell's text (`1.201`): `col`, the
+ * column (c0 is 0), and `v`, the text trimmed, once each.
+ */
+export const textShapedNumbers = (table: string) => `${table}_text_numbers`;
+
 /** A sheet by its name, or by its place in the file when the workbook's list of sheets comes after it. */
 export type SheetLabel = { name: string } | { number: number };
 
@@ -337,14 +369,18 @@ async function readWorkbook(
   let titleRows = 0;
   const rowNumbers: number[] = [];
   let appender: Awaited<ReturnType<FeedEngine['connection']['createAppender']>> | undefined;
-  // Rows with text read while the header is looked for.
-  const pending: { texts: string[]; number: number }[] = [];
-  const appendRow = (texts: string[], number: number) => {
+  // Rows with text read while the header is looked for, with the columns whose cells hold text.
+  const pending: { texts: string[]; number: number; textColumns: number[] }[] = [];
+  const shaped = new NumberShapedTexts();
+  const appendRow = (texts: string[], number: number, textColumns: number[]) => {
     for (let i = 0; i < (header?.length ?? 0); i++) {
       const v = texts[first + i] ?? '';
       if (v === '') appender?.appendNull();
       else appender?.appendVarchar(v);
     }
+    for (const column of textColumns)
+      if (column >= first && column < first + (header?.length ?? 0))
+        shaped.add(column - first, texts[column]);
     appender?.endRow();
     rowNumbers.push(number);
   };
@@ -359,7 +395,7 @@ async function readWorkbook(
     const columns = header.map((_, i) => `c${i} VARCHAR`).join(', ');
     await engine.run(`CREATE OR REPLACE TABLE ${sqlName(table)} (${columns})`);
     appender = await engine.connection.createAppender(table);
-    for (const row of pending.slice(at)) appendRow(row.texts, row.number);
+    for (const row of pending.slice(at)) appendRow(row.texts, row.number, row.textColumns);
     pending.length = 0;
   };
   let sheets = 0;
@@ -401,13 +437,14 @@ async function readWorkbook(
       for await (const row of fromWorkbook(sheet)) {
         // A sheet without the header in its first rows is read through: the next one follows it.
         if (!looking) continue;
-        const texts = rowTexts(row);
+        const textColumns: number[] = [];
+        const texts = rowTexts(row, (column) => textColumns.push(column));
         if (texts.every((v) => v.trim() === '')) continue; // Excel's blank rows are not rows
         if (header) {
-          appendRow(texts, row.number);
+          appendRow(texts, row.number, textColumns);
           continue;
         }
-        pending.push({ texts, number: row.number });
+        pending.push({ texts, number: row.number, textColumns });
         if (isHeader(texts.slice(texts.findIndex((v) => v.trim() !== ''))))
           await startTable(pending.length - 1);
         else if (pending.length >= HEADER_SEARCH_ROWS) looking = false;
@@ -435,6 +472,17 @@ async function readWorkbook(
   if (!header || !appender) return undefined;
   appender.flushSync();
   appender.closeSync();
+  await engine.run(`CREATE OR REPLACE TABLE ${sqlName(textShapedNumbers(table))} (col INTEGER, v VARCHAR)`);
+  if (shaped.rows.length > 0) {
+    const texts = await engine.connection.createAppender(textShapedNumbers(table));
+    for (const [column, text] of shaped.rows) {
+      texts.appendInteger(column);
+      texts.appendVarchar(text);
+      texts.endRow();
+    }
+    texts.flushSync();
+    texts.closeSync();
+  }
   return {
     header,
     titleRows,

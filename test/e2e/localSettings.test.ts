@@ -9,6 +9,7 @@ import {
   portHint,
   SettingsError,
 } from '../../tools/local/settings';
+import { userMistake } from '../../tools/local/start';
 
 // The local settings are pure (no process, no port): flags win over the environment, which wins
 // over the embedded defaults; every bad value is named with its flag and variable.
@@ -69,6 +70,20 @@ describe('local settings', () => {
     expect(() => parseLocalSettings(['--bot', '1'], {})).toThrow(
       /Unknown option '--bot'[\s\S]*--bot-port <n>/,
     );
+  });
+
+  it('refuses a flag given twice, as the CLI does, rather than take the last without a word', () => {
+    // `npm start -- --as-of 2026-11-23 ... --as-of 2026-11-30` scored the 30th.
+    const parse = () =>
+      parseLocalSettings(['--as-of', '2026-11-23', '--bot-port', '4000', '--as-of', '2026-11-30'], {});
+    expect(parse).toThrow(SettingsError);
+    expect(parse).toThrow(
+      /^--as-of is given twice \("2026-11-23" and "2026-11-30"\): give it once\n\nOptions[\s\S]*--as-of <YYYY-MM-DD>/,
+    );
+    expect(() => parseLocalSettings(['--month', '2026-10', '--month=2026-11'], {}, 'summary')).toThrow(
+      /--month is given twice \("2026-10" and "2026-11"\)/,
+    );
+    expect(userMistake(new SettingsError('x'))).toBe('\nx');
   });
 
   it('takes --month for npm run summary, and checks it', () => {

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import { isCalendarDate, isTimeZone, MONTH_KEY } from '../../rules/calendar';
+import { givenOnce } from '../cli/options';
+import { UsageError } from '../cli/usageError';
 
 /**
  * The local environment of `npm start`, `npm run weekly` and `npm run summary`: one object with
@@ -215,20 +217,26 @@ export function parseLocalSettings(
   const usage = flagHelp(command);
   const options = Object.fromEntries(COMMAND_FLAGS[command].map((flag) => [flag, FLAGS[flag]]));
   let values: Partial<Record<keyof typeof FLAGS, string | boolean>>;
+  let given: Partial<Record<keyof typeof FLAGS, string>>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+    const parsed = parseArgs({
+      args: [...argv],
+      options,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
+    values = parsed.values;
+    given = givenOnce(parsed.tokens);
   } catch (error) {
     // parseArgs reports unknown flags and missing values with a TypeError carrying an ERR_PARSE_ARGS_* code.
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       throw new SettingsError(`${(error as Error).message}\n\n${usage}`);
     }
     throw error;
   }
-  const text = (flag: keyof typeof FLAGS): string | undefined => {
-    const v = values[flag];
-    return typeof v === 'string' ? v : undefined;
-  };
+  const text = (flag: keyof typeof FLAGS): string | undefined => given[flag];
   const pick = (flag: keyof typeof FLAGS, envName: string, fallback: string): string =>
     text(flag) ?? nonEmpty(env[envName]) ?? fallback;
   const raw = {

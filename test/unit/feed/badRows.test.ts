@@ -747,6 +747,29 @@ describe('amounts', () => {
     ]);
     expect(ordersOf(book, 'C-1')).toEqual([['2026-11-20', 58.32]]);
     expect(ordersOf(book, 'C-2')).toEqual([['2026-11-21', 1200.5]]);
+    // The notes say what the declaration did to each file: it read the orders, not the customers.
+    const [customers, orders] = report.files;
+    expect(customers.notes.filter((n) => n.startsWith('monthly_value:'))).toEqual([
+      'monthly_value: read as written, with a decimal point ("$2,500.50"): the decimal comma formats.decimal declares decided no value',
+    ]);
+    expect(orders.notes.filter((n) => n.startsWith('amount:'))).toEqual([
+      'amount: decimal commas (declared in formats.decimal)',
+    ]);
+  });
+
+  it('a declared decimal comma that decided some values of a file and not others says both', async () => {
+    const { book, report } = await feed(
+      {
+        'customers.csv': CUSTOMERS,
+        'orders.csv':
+          'order_id;customer_id;ordered_at;amount\nO-1;C-1;2026-11-20;1.200\nO-2;C-1;2026-11-21;"1,250.00"\nO-3;C-1;2026-11-22;45\n',
+      },
+      { formats: { decimal: ',' } },
+    );
+    expect(Array.from(book.orderAmount)).toEqual([1200, 1250, 45]);
+    expect(report.files[1].notes.filter((n) => n.startsWith('amount:'))).toEqual([
+      'amount: decimal commas (declared in formats.decimal); 1 value read as written, with a decimal point ("1,250.00")',
+    ]);
   });
 
   it('a declared decimal point reads "1.200,50" as written, and settles only what reads two ways', async () => {
@@ -1345,17 +1368,18 @@ describe('refunds and orders never placed', () => {
   });
 });
 
-describe('a comma-separated file whose amounts are mostly written with a decimal comma (quoted)', () => {
-  const orders = (...amounts: string[]) =>
-    [
-      'order_id,customer_id,ordered_at,amount',
-      ...amounts.map((a, i) => `O-${i},C-1,2026-11-0${i + 1},"${a}"`),
-    ].join('\n');
+/** An orders file separated by commas, with one order of each amount, quoted. */
+const quotedAmounts = (...amounts: string[]) =>
+  [
+    'order_id,customer_id,ordered_at,amount',
+    ...amounts.map((a, i) => `O-${i},C-1,2026-11-0${i + 1},"${a}"`),
+  ].join('\n');
 
+describe('a comma-separated file whose amounts are mostly written with a decimal comma (quoted)', () => {
   it('stops asking for formats.decimal, rather than skip every order as not a number', async () => {
     const error = await feedError({
       'customers.csv': CUSTOMERS,
-      'orders.csv': orders('58,32 €', '66,54 €', '45'),
+      'orders.csv': quotedAmounts('58,32 €', '66,54 €', '45'),
     });
     expect(error.code).toBe('undeclared_decimal_comma');
     expect(error.message).toBe(
@@ -1368,7 +1392,7 @@ describe('a comma-separated file whose amounts are mostly written with a decimal
     // Read with a decimal point, "Rp 12.000" was 12 and "1.200 kr." 1.2, with a note only.
     const error = await feedError({
       'customers.csv': CUSTOMERS,
-      'orders.csv': orders('Rp 12.000', 'Rp 150.000', '1.200 kr.'),
+      'orders.csv': quotedAmounts('Rp 12.000', 'Rp 150.000', '1.200 kr.'),
     });
     expect(error.code).toBe('undeclared_decimal_comma');
     expect(error.message).toContain('are written with a decimal comma ("1.200 kr.")');
@@ -1377,9 +1401,42 @@ describe('a comma-separated file whose amounts are mostly written with a decimal
   it('and a stray one among decimal points stays a bad row', async () => {
     const { report } = await feed({
       'customers.csv': CUSTOMERS,
-      'orders.csv': orders('12,50', '45', '45'),
+      'orders.csv': quotedAmounts('12,50', '45', '45'),
     });
     expect(problemsOf(report.files[1])).toEqual([[2, 'amount: not a number: "12,50"']]);
+  });
+});
+
+describe('amounts grouped in lakhs and crores, as Tally and Excel in India write them', () => {
+  it('reads the last group of three with groups of two before it; a separator out of place in either grouping stays a bad row', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': quotedAmounts(
+        '1,20,000',
+        '12,0000',
+        '1,2,000',
+        '1,20,00',
+        '12,34,567.50',
+        '1,00,00,000',
+        '1,200,00',
+      ),
+    });
+    expect(Array.from(book.orderAmount)).toEqual([120000, 1234567.5, 10000000]);
+    expect(problemsOf(report.files[1])).toEqual([
+      [3, 'amount: not a number: "12,0000"'],
+      [4, 'amount: not a number: "1,2,000"'],
+      [5, 'amount: not a number: "1,20,00"'],
+      [8, 'amount: not a number: "1,200,00"'],
+    ]);
+  });
+
+  it('reads them as written whatever decimal mark formats.decimal declares, as a value with both separators is', async () => {
+    const { book, report } = await feed(
+      { 'customers.csv': CUSTOMERS, 'orders.csv': quotedAmounts('1,20,000.50', '₹2,45,500', '45,50') },
+      { formats: { decimal: ',' } },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([120000.5, 245500, 45.5]);
   });
 });
 

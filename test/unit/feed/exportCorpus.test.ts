@@ -200,6 +200,43 @@ describe('a corpus of real exports reads with every order, date and amount right
     );
   });
 
+  it('Tally (India): lakh and crore grouping (1,20,000.50, Rs. 1,00,00,000, ₹2,45,500.00), 2-Oct-2026, CRLF', async () => {
+    const { book, report } = await readExport('tally');
+    expect(report.rowsSkipped).toBe(0);
+    expect(bookRows(book)).toEqual([
+      [
+        'Arjun Traders',
+        'Arjun Traders',
+        'priya.nair@contoso.example',
+        120000,
+        [
+          ['2026-10-02', 120000.5],
+          ['2026-11-03', 245500],
+        ],
+      ],
+      [
+        'Mehta Sweets',
+        'Mehta Sweets',
+        'priya.nair@contoso.example',
+        45000,
+        [
+          ['2026-10-14', 42350],
+          ['2026-11-18', 12500],
+        ],
+      ],
+      [
+        'Krishna Pharma Distributors',
+        'Krishna Pharma Distributors',
+        'rahul.iyer@contoso.example',
+        10000000,
+        [
+          ['2026-10-21', 10000000],
+          ['2026-11-20', 1234567.89],
+        ],
+      ],
+    ]);
+  });
+
   it("Excel's Unicode Text: UTF-16 with a byte-order mark, tab-separated", async () => {
     const { book, report } = await readExport('excel-unicode-text');
     expect(report.rowsSkipped).toBe(0);

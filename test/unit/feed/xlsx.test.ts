@@ -124,6 +124,43 @@ describe('an Excel sheet laid out by hand', () => {
     );
   });
 
+  it('text cells shaped like a number (a German export wrote 1.201 for 1201) go through the amount detection; number cells stay numbers', async () => {
+    // A German invoicing tool's workbook: amounts written as text with its locale's separators, beside
+    // the cells a clerk typed in as numbers (75.5) when correcting a line.
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id,name,owner\nK-1,Café Müller,jonas.weber@contoso.example\n',
+    );
+    const rules = {
+      columns: {
+        orders: { order_id: 'Rechnungsnr.', customer_id: 'Kundennr.', ordered_at: 'Datum', amount: 'Betrag' },
+      },
+    };
+    const orders = (amounts: ExcelJS.CellValue[]) =>
+      workbook('orders.xlsx', {
+        ...row(1, ['Rechnungsnr.', 'Kundennr.', 'Datum', 'Betrag']),
+        ...Object.assign(
+          {},
+          ...amounts.map((a, i) => row(i + 2, [`RE-${i}`, 'K-1', `${i + 14}.11.2026`, a])),
+        ),
+      });
+    await orders(['1.201', '2.450,50', '1.201', 75.5, 12, '3.999']);
+    const { book, report } = await readFeed(dir, rules);
+    expect(report.rowsSkipped).toBe(0);
+    expect(Array.from(book.orderAmount)).toEqual([1201, 2450.5, 1201, 75.5, 12, 3999]);
+    expect(report.files[1].notes).toContain(
+      'amount: decimal commas (settled by "2.450,50"); "1.201" is 1201',
+    );
+    // Declared, as a CSV's column is.
+    await orders(['1.201', '3.999', 75.5]);
+    const declared = await readFeed(dir, { ...rules, formats: { decimal: ',' } });
+    expect(Array.from(declared.book.orderAmount)).toEqual([1201, 3999, 75.5]);
+    // Nothing to settle them: a stop naming both readings, as for the same text in a CSV.
+    await expect(readFeed(dir, rules)).rejects.toThrow(
+      'orders.xlsx: the amounts in column "amount" ("Betrag" in your file) can be read two ways, and no amount in the file settles it: "1.201" is 1201 with a decimal comma, or 1.201 with a decimal point.',
+    );
+  });
+
   it('a header wrapped onto two lines in its cell (Alt+Enter) is mapped as it reads, "Invoice Date"', async () => {
     await workbook('customers.xlsx', {
       ...row(1, ['customer_id', 'name', 'owner']),
