@@ -868,8 +868,9 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * The outcome of the action this week on each listed customer acted on, as the weekly card shows it,
-   * its Undo offered only when the reader (the rep asking) may use it.
+   * The outcome of the action this week on each listed customer acted on, as the weekly card shows it
+   * and a tap's refresh sets it (rowNow: none taken before this week's Monday), its Undo offered only
+   * when the reader (the rep asking) may use it.
    */
   private async showOutcomes(
     data: WeeklyCardData,
@@ -879,8 +880,7 @@ export class ChurnActionHandler implements ActionHandler {
     for (const row of data.customers) {
       const state = acted.find((s) => s.customerId === row.customerId);
       if (!state) continue;
-      const open = latestOpenAction(await this.history(row.customerId));
-      const { outcome, undo } = this.rowOf(open, state);
+      const { outcome, undo } = await this.rowNow(state);
       const undoLeftTo = outcome ? await undoLeftToReader(reader, undo) : undefined;
       row.outcome = outcome;
       if (undoLeftTo) row.undoLeftTo = undoLeftTo;
