@@ -101,7 +101,7 @@ import {
   UNKNOWN_CUSTOMER,
 } from './replies';
 import { isUndone, withStandingLoss } from './storedHistory';
-import { type CardReader, undoLeftToReader } from './undoOnCard';
+import { type CardReader, ownerAddressesFrom, undoLeftToReader } from './undoOnCard';
 
 /** The storage the actions read and write. */
 export interface ActionStores {
@@ -538,6 +538,7 @@ export class ChurnActionHandler implements ActionHandler {
       customer: { owner: customer.owner, name: customer.name },
       policy: this.deps.access,
       repName: repNameFrom(this.deps.stores.conversations),
+      ownerAddresses: ownerAddressesFrom(this.deps.stores.conversations),
     };
     return rowShowing(standing, undo, this.deps.timeZone);
   }

@@ -2,7 +2,7 @@ import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
 import type { AccessPolicy } from '../../bot/taps/authorise';
 import { outcomeOfRow } from '../../bot/taps/cardOutcome';
-import { undoLeftToReader } from '../../bot/taps/undoOnCard';
+import { ownerAddressesFrom, undoLeftToReader } from '../../bot/taps/undoOnCard';
 import { buildDigestCard } from '../../cards/buildDigestCard';
 import { type CustomerOutcome, MAX_NAME_CHARS } from '../../cards/cardModels';
 import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
@@ -232,6 +232,7 @@ export async function standingLosses(
           customer: { owner: state.owner, name: state.name },
           policy: access,
           repName: async (owner) => repName(directory.names, owner),
+          ownerAddresses: ownerAddressesFrom(directory),
         },
       );
       const shown: ShownOutcome = {
