@@ -112,7 +112,8 @@ function viewModel(data: ParsedDigestCardData) {
           // Another rep's display name, theirs to set, in the same markdown TextBlock: escaped too
           // (and never "you" for a name of nothing but control characters).
           r.contactBy === undefined ? undefined : markdownSafe(r.contactBy, MAX_NAME_CHARS) || 'another rep',
-          kind === 'lost_ordered' && r.outcome?.kind === 'lost',
+          // Asked to undo it only when this rep may.
+          kind === 'lost_ordered' && r.outcome?.kind === 'lost' && !r.undoLeftTo,
         ),
         flags: r.flags.map((f) => ({ text: truncate(f, MAX_REASON_CHARS) })),
         hasOutcome: Boolean(r.outcome),

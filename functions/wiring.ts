@@ -307,7 +307,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       const deps = await runDeps(runLog, 'daily follow-ups');
       return {
         ...deps,
-        config: { timeZone: config.timeZone, ...config.daysOff, ...config.card },
+        // Who may undo what, as the bot takes it: a digest row offers its Undo only to a rep who may.
+        config: { timeZone: config.timeZone, ...config.daysOff, ...config.card, access },
       };
     },
     async monthly(now, runLog = log) {

@@ -101,7 +101,7 @@ import {
   UNKNOWN_CUSTOMER,
 } from './replies';
 import { isUndone, withStandingLoss } from './storedHistory';
-import { type CardReader, undoLeftToReader } from './undoOnCard';
+import { type CardReader, ownerAddressesFrom, undoLeftToReader } from './undoOnCard';
 
 /** The storage the actions read and write. */
 export interface ActionStores {
@@ -538,6 +538,7 @@ export class ChurnActionHandler implements ActionHandler {
       customer: { owner: customer.owner, name: customer.name },
       policy: this.deps.access,
       repName: repNameFrom(this.deps.stores.conversations),
+      ownerAddresses: ownerAddressesFrom(this.deps.stores.conversations),
     };
     return rowShowing(standing, undo, this.deps.timeZone);
   }
@@ -868,8 +869,9 @@ export class ChurnActionHandler implements ActionHandler {
   }
 
   /**
-   * The outcome of the action this week on each listed customer acted on, as the weekly card shows it,
-   * its Undo offered only when the reader (the rep asking) may use it.
+   * The outcome of the action this week on each listed customer acted on, as the weekly card shows it
+   * and a tap's refresh sets it (rowNow: none taken before this week's Monday), its Undo offered only
+   * when the reader (the rep asking) may use it.
    */
   private async showOutcomes(
     data: WeeklyCardData,
@@ -879,8 +881,7 @@ export class ChurnActionHandler implements ActionHandler {
     for (const row of data.customers) {
       const state = acted.find((s) => s.customerId === row.customerId);
       if (!state) continue;
-      const open = latestOpenAction(await this.history(row.customerId));
-      const { outcome, undo } = this.rowOf(open, state);
+      const { outcome, undo } = await this.rowNow(state);
       const undoLeftTo = outcome ? await undoLeftToReader(reader, undo) : undefined;
       row.outcome = outcome;
       if (undoLeftTo) row.undoLeftTo = undoLeftTo;

@@ -16,7 +16,7 @@ import type { RetryOptions } from '../retryPolicy';
 import { HISTORY_LIMIT } from './auditHistory';
 import type { AccessPolicy } from './authorise';
 import { currentAction, outcomeOfRow } from './cardOutcome';
-import { type RowUndo, undoLeftToReader } from './undoOnCard';
+import { ownerAddressesFrom, type RowUndo, undoLeftToReader } from './undoOnCard';
 
 /**
  * How many of a rep's other cards one tap replaces in Teams, newest first. Teams allows a bot 8
@@ -405,6 +405,7 @@ export async function refreshCardsInChats(
       customer: { owner: customer.owner, name: standing?.customerName ?? '' },
       policy: deps.access,
       repName: repNameFrom(deps.conversations),
+      ownerAddresses: ownerAddressesFrom(deps.conversations),
     },
     deps.timeZone,
   );

@@ -1,6 +1,7 @@
-import { repAddresses } from '../../rules/addresses';
+import { addressKey, repAddresses } from '../../rules/addresses';
 import type { CustomerState } from '../../rules/customerState';
 import type { AuditRow } from '../../storage/auditRow';
+import type { ConversationStore } from '../../storage/conversationStore';
 import { isSystemActor } from './actionTypes';
 import { type AccessPolicy, authoriseOnCustomer, isAdmin } from './authorise';
 import { takenUnderOtherOwner, undoAllowed } from './decideUndo';
@@ -20,13 +21,16 @@ export type UndoLeftTo = { to: 'actor'; name: string } | { to: 'owner'; owner: s
  * could never use it: undefined when they may undo it. The Undo handler's own checks decide (the
  * reader authorised on the customer, then decideUndo's rule), so the card offers exactly the Undo the
  * handler would take. The one left is who can: the owner now (another rep than the reader) for a row
- * the product wrote or an action taken under another owner, else the one who took it.
+ * the product wrote or an action taken under another owner, else the one who took it. `ownerAddresses`
+ * are the owner now's (their install's email and sign-in name): an action taken under one of them is
+ * no handover, so not theirs to undo unless they took it.
  */
 export function undoLeftTo(
   reader: CardReader,
   standing: AuditRow,
   customer: Pick<CustomerState, 'owner' | 'name'>,
   policy: AccessPolicy,
+  ownerAddresses: readonly string[],
 ): UndoLeftTo | undefined {
   const { userId, email, upn } = reader;
   const auth = authoriseOnCustomer(
@@ -40,8 +44,9 @@ export function undoLeftTo(
     return undefined;
   // A reader who owns the customer now is not someone else to name: under a former address of
   // theirs (the weekly run rewrites a sign-in name to the email), the action is still its taker's.
-  const theOwners =
-    !auth.ok && (isSystemActor(standing.actorId) || takenUnderOtherOwner(standing, customer.owner));
+  const handedOver =
+    takenUnderOtherOwner(standing, customer.owner) && !ownerAddresses.includes(addressKey(standing.owner));
+  const theOwners = !auth.ok && (isSystemActor(standing.actorId) || handedOver);
   return theOwners ? { to: 'owner', owner: customer.owner } : { to: 'actor', name: standing.actorName };
 }
 
@@ -59,6 +64,18 @@ export interface RowUndo {
   policy: AccessPolicy;
   /** How reps are named to one another (by the feed's owner address). */
   repName: (owner: string) => Promise<string>;
+  /** The addresses the rep who owns a customer (by the feed's address) is known by; none when not installed. */
+  ownerAddresses: (owner: string) => Promise<readonly string[]>;
+}
+
+/** RowUndo's ownerAddresses from the stored reps: their install's email and sign-in name. */
+export function ownerAddressesFrom(
+  conversations: Pick<ConversationStore, 'getRepByEmail'>,
+): (owner: string) => Promise<readonly string[]> {
+  return async (owner) => {
+    const rep = await conversations.getRepByEmail(owner);
+    return rep ? repAddresses(rep) : [];
+  };
 }
 
 /** The name `reader`'s card says can undo the row (WeeklyCardCustomer.undoLeftTo); undefined when the reader may. */
@@ -66,8 +83,10 @@ export async function undoLeftToReader(
   reader: CardReader,
   undo: RowUndo | null | undefined,
 ): Promise<string | undefined> {
-  const left = undo ? undoLeftTo(reader, undo.standing, undo.customer, undo.policy) : undefined;
-  if (!undo || !left) return undefined;
+  if (!undo) return undefined;
+  const ownerAddresses = await undo.ownerAddresses(undo.customer.owner);
+  const left = undoLeftTo(reader, undo.standing, undo.customer, undo.policy, ownerAddresses);
+  if (!left) return undefined;
   const owner = left.to === 'owner' ? await undo.repName(left.owner) : '';
   return undoerName(left, () => owner);
 }

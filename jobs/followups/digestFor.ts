@@ -1,6 +1,8 @@
 import { SYSTEM_ACTOR_PREFIX } from '../../bot/taps/actionTypes';
 import { latestOpenAction, undoneIds } from '../../bot/taps/auditHistory';
+import type { AccessPolicy } from '../../bot/taps/authorise';
 import { outcomeOfRow } from '../../bot/taps/cardOutcome';
+import { ownerAddressesFrom, undoLeftToReader } from '../../bot/taps/undoOnCard';
 import { buildDigestCard } from '../../cards/buildDigestCard';
 import { type CustomerOutcome, MAX_NAME_CHARS } from '../../cards/cardModels';
 import { cardBytes, MAX_CARD_BYTES } from '../../cards/cardSize';
@@ -117,12 +119,18 @@ export function quietReasonCode(reasons: Rules['lossReasons']): string {
   );
 }
 
-/** The digest card's data for one rep; `outcomes` are rows already acted on (marked lost after silence). */
+/** What a digest row acted on already shows: the outcome, and whom its Undo is left to when the rep may not use it. */
+export interface ShownOutcome {
+  outcome: CustomerOutcome;
+  undoLeftTo?: string;
+}
+
+/** The digest card's data for one rep; `outcomes` are rows already acted on (marked lost after silence), by customer id. */
 export function digestCardDataFor(
   digest: RepDigest,
   rules: Pick<Rules, 'lossReasons'>,
   at: { runKey: string; today: string },
-  outcomes: ReadonlyMap<string, CustomerOutcome>,
+  outcomes: ReadonlyMap<string, ShownOutcome>,
   options: CardLocale = {},
   contactBy: ReadonlyMap<string, string> = new Map(),
 ): DigestCardData {
@@ -130,8 +138,9 @@ export function digestCardDataFor(
     kind: 'digest',
     runKey: at.runKey,
     ...(digest.overflow > 0 ? { overflow: digest.overflow } : {}),
-    rows: digest.shown.map(
-      (f): DigestRow => ({
+    rows: digest.shown.map((f): DigestRow => {
+      const shown = outcomes.get(f.state.customerId);
+      return {
         customerId: f.state.customerId,
         name: f.state.name.trim() || f.state.customerId,
         monthlyValue: f.state.monthlyValue,
@@ -139,9 +148,10 @@ export function digestCardDataFor(
         reason: f.reason,
         ...(contactBy.has(f.state.customerId) ? { contactBy: contactBy.get(f.state.customerId) } : {}),
         flags: playFlags(playFor(f.state.monthlyValue, 0, wonBackTwice(f.state, at.today))),
-        outcome: outcomes.get(f.state.customerId) ?? null,
-      }),
-    ),
+        outcome: shown?.outcome ?? null,
+        ...(shown?.undoLeftTo ? { undoLeftTo: shown.undoLeftTo } : {}),
+      };
+    }),
     lossReasons: lossReasonChoices(rules.lossReasons),
     quietReason: quietReasonCode(rules.lossReasons),
     ...(options.currency ? { currency: options.currency } : {}),
@@ -195,21 +205,41 @@ export function digestNotificationText(data: DigestCardData): string {
 
 /**
  * The loss beside each shown row of a customer who ordered after being marked lost, by customer id:
- * the row shows it with its Undo (the save can be recorded once the loss is undone). One read per
- * such row; a loss that is no longer the customer's latest standing action is left out.
+ * the row shows it with its Undo (the save can be recorded once the loss is undone), offered only
+ * when the digest's rep may use it, as on the bot's cards (undoLeftToReader: `access` and `directory`
+ * are the bot's facts on who may act); else the row names who can. One read per such row; a loss
+ * that is no longer the customer's latest standing action is left out.
  */
 export async function standingLosses(
   digests: readonly RepDigest[],
   history: (state: CustomerState) => Promise<readonly AuditRow[]>,
   timeZone: string,
-): Promise<Map<string, CustomerOutcome>> {
-  const states = digests.flatMap((d) =>
-    d.shown.filter((f) => f.reason.kind === 'lost_ordered').map((f) => f.state),
+  access: AccessPolicy,
+  directory: Pick<ConversationStore, 'getRepByEmail'> & { names: RepNames },
+): Promise<Map<string, ShownOutcome>> {
+  const rows = digests.flatMap((d) =>
+    d.shown.filter((f) => f.reason.kind === 'lost_ordered').map((f) => ({ rep: d.owner, state: f.state })),
   );
   const found = await runLimited(
-    states.map((state) => async () => {
+    rows.map(({ rep, state }) => async () => {
       const latest = latestOpenAction(await history(state));
-      return latest?.action === 'lost' ? ([state.customerId, outcomeOfRow(latest, timeZone)] as const) : null;
+      if (latest?.action !== 'lost') return null;
+      const reader = await directory.getRepByEmail(rep);
+      const undoLeftTo = await undoLeftToReader(
+        { userId: reader?.userId ?? '', email: reader?.email ?? rep, upn: reader?.upn ?? '' },
+        {
+          standing: latest,
+          customer: { owner: state.owner, name: state.name },
+          policy: access,
+          repName: async (owner) => repName(directory.names, owner),
+          ownerAddresses: ownerAddressesFrom(directory),
+        },
+      );
+      const shown: ShownOutcome = {
+        outcome: outcomeOfRow(latest, timeZone),
+        ...(undoLeftTo ? { undoLeftTo } : {}),
+      };
+      return [state.customerId, shown] as const;
     }),
     CONTACT_READS,
   );

@@ -1,6 +1,7 @@
 import { actionRulesFrom } from '../../bot/taps/actionRules';
 import { dateWording } from '../../bot/taps/actionWords';
 import { HISTORY_LIMIT } from '../../bot/taps/auditHistory';
+import type { AccessPolicy } from '../../bot/taps/authorise';
 import { outcomeOfRow } from '../../bot/taps/cardOutcome';
 import { commitDecision } from '../../bot/taps/commitAction';
 import { decideLost } from '../../bot/taps/decideLost';
@@ -75,7 +76,12 @@ export interface FollowUpsRunConfig extends CardLocale, DaysOff {
   sendConcurrency?: number;
   /** Extra attempts of a day's run, one per later timer tick, while reps `failed` (default 3). */
   extraAttempts?: number;
+  /** Who may act and undo, as the bot takes it: a digest offers a row's Undo only to a rep who may use it (default: no admins). */
+  access?: AccessPolicy;
 }
+
+/** Who may act when the config does not say: each rep on their own customers, no admins. */
+const NO_ADMINS: AccessPolicy = { tenantId: '', adminUserIds: [] };
 
 /** The weekly run's dependencies (storage, cards, rules, feed, sender, log, admin notice), with the daily config. */
 export type FollowUpsRunDeps = Omit<WeeklyRunDeps, 'config'> & { config: FollowUpsRunConfig };
@@ -207,8 +213,8 @@ export async function runFollowUps(
   const lossHistory = async (state: CustomerState) =>
     withStandingLoss(storage.audit, state, await history(state.customerId));
   const rowOutcomes = new Map([
-    ...(await standingLosses(digests, lossHistory, config.timeZone)),
-    ...autoLost.outcomes,
+    ...(await standingLosses(digests, lossHistory, config.timeZone, config.access ?? NO_ADMINS, directory)),
+    ...[...autoLost.outcomes].map(([id, outcome]) => [id, { outcome }] as const),
   ]);
   // What each digest leaves for the next one: past its row cap, or past the size Teams takes.
   const leftOver = new Map<string, number>();

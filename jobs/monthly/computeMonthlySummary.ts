@@ -13,6 +13,7 @@ import {
 } from '../../rules/calendar';
 import type { ValueKind } from '../../rules/customerState';
 import type { SaveHolding } from '../../rules/followUps';
+import type { ListedWeek } from '../../rules/listedWeeks';
 import { DEFAULT_COOL_DOWN_DAYS, DEFAULT_SILENT_AFTER_DAYS } from '../../rules/rulesSchema';
 import { type AuditRow, newAuditRowSchema, valueKindOf } from '../../storage/auditRow';
 import { quietReasonCode } from '../followups/digestFor';
@@ -105,6 +106,11 @@ export interface SummaryInput extends SummaryOptions {
    * still to go out); runs not given count as delivered.
    */
   deliveries?: ReadonlyMap<string, RunCards> | null;
+  /**
+   * Saved customers' weeks on the lists, by customer id (the listing store): a relisting past the
+   * card's first page writes no audit row, yet the save is at risk again all the same.
+   */
+  listedWeeks?: ReadonlyMap<string, readonly ListedWeek[]> | null;
 }
 
 const rowsSchema = z.array(z.custom<AuditRow>((v) => newAuditRowSchema.safeParse(v).success));
@@ -189,11 +195,15 @@ export function computeMonthlySummary(input: SummaryInput): MonthlySummary {
       o.repOwners,
     ),
     reChurnWindowDays: windowDays,
-    reChurn: reChurn(standing, history, stands, {
-      timeZone: o.timeZone,
-      windowDays,
-      outcomes: input.outcomes ?? null,
-    }),
+    reChurn: reChurn(
+      [
+        ...flaggedAgain(standing, o.timeZone),
+        ...listedPastTheCard(input.listedWeeks ?? null, o.month, o.timeZone, input.deliveries ?? null),
+      ],
+      history,
+      stands,
+      { timeZone: o.timeZone, windowDays, outcomes: input.outcomes ?? null },
+    ),
     holdout: holdoutFigures(standing, o.timeZone, input.outcomes ?? null, o.locale),
     undone: [...undone].filter((id) => monthIds.has(id)).length,
     notDelivered,
@@ -421,35 +431,86 @@ function repFigures(
     );
 }
 
+/** A customer put on a list again this month: on the day `on`, after the saves `after` accepts. */
+interface Relisting {
+  customerId: string;
+  /** As the list named them ('' when not known: the save's name is used). */
+  name: string;
+  owner: string;
+  on: string;
+  after: (save: AuditRow) => boolean;
+}
+
+/** The month's standing `surfaced` and `held_out` rows (flags on a delivered card, or drawn by the holdout). */
+function flaggedAgain(standingInMonth: readonly AuditRow[], timeZone: string): Relisting[] {
+  return standingInMonth
+    .filter((r) => r.action === 'surfaced' || r.action === 'held_out')
+    .map((r) => ({
+      customerId: r.customerId,
+      name: r.customerName,
+      owner: r.owner,
+      on: localDate(r.at, timeZone),
+      after: (save: AuditRow) => save.at < r.at,
+    }));
+}
+
 /**
- * Customers won back in the `windowDays` before being flagged at risk again this month (a standing
- * `surfaced` or `held_out` row after a standing save), one entry per customer, each with whether
- * they ordered between the save and the new flag: a save that never held (the rep may have recorded
- * a hope) is a different story from one that held and slipped again.
+ * The weeks of the month a customer was on a rep's list past the card's first page (behind "Show
+ * the next", of a card that reached the rep), which no audit row records. A week is known by its
+ * day only: a save that day counts as after the listing, not before it.
+ */
+function listedPastTheCard(
+  listedWeeks: ReadonlyMap<string, readonly ListedWeek[]> | null,
+  month: string,
+  timeZone: string,
+  deliveries: ReadonlyMap<string, RunCards> | null,
+): Relisting[] {
+  return [...(listedWeeks ?? [])].flatMap(([customerId, weeks]) =>
+    weeks
+      .filter(
+        (w) =>
+          w.page !== null &&
+          w.page > 1 &&
+          w.day.startsWith(`${month}-`) &&
+          cardOutcome(deliveries?.get(w.run), w.owner) === 'delivered',
+      )
+      .map((w) => ({
+        customerId,
+        name: '',
+        owner: w.owner,
+        on: w.day,
+        after: (save: AuditRow) => localDate(save.at, timeZone) < w.day,
+      })),
+  );
+}
+
+/**
+ * Customers won back in the `windowDays` before being put on a list again this month (`relistings`,
+ * after a standing save), one entry per customer, each with whether they ordered between the save
+ * and the relisting: a save that never held (the rep may have recorded a hope) is a different story
+ * from one that held and slipped again.
  */
 function reChurn(
-  standingInMonth: readonly AuditRow[],
+  relistings: readonly Relisting[],
   history: ReadonlyMap<string, readonly AuditRow[]>,
   stands: (id: string) => boolean,
   options: { timeZone: string; windowDays: number; outcomes: ComebackOutcomes | null },
 ): ReChurnCustomer[] {
   const { timeZone, windowDays, outcomes } = options;
-  const flags = standingInMonth
-    .filter((r) => r.action === 'surfaced' || r.action === 'held_out')
-    .sort((a, b) => a.at.localeCompare(b.at));
+  const flags = [...relistings].sort((a, b) => a.on.localeCompare(b.on));
   const found = new Map<string, ReChurnCustomer>();
   for (const flag of flags) {
     if (found.has(flag.customerId)) continue;
-    const flaggedOn = localDate(flag.at, timeZone);
+    const flaggedOn = flag.on;
     const save = (history.get(flag.customerId) ?? [])
-      .filter((s) => s.action === 'won_back' && s.at < flag.at && stands(s.id))
+      .filter((s) => s.action === 'won_back' && flag.after(s) && stands(s.id))
       .sort((a, b) => b.at.localeCompare(a.at))[0];
     if (!save) continue;
     const wonBackOn = localDate(save.at, timeZone);
     if (daysBetween(wonBackOn, flaggedOn) > windowDays) continue;
     found.set(flag.customerId, {
       customerId: flag.customerId,
-      name: flag.customerName || save.customerName,
+      name: flag.name || save.customerName,
       owner: flag.owner,
       wonBackOn,
       atRiskAgainOn: flaggedOn,

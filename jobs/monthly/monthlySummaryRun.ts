@@ -19,7 +19,7 @@ export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes
 }
 
 export interface MonthlySummaryDeps {
-  storage: Pick<Storage, 'audit' | 'conversations' | 'runs'>;
+  storage: Pick<Storage, 'audit' | 'conversations' | 'runs' | 'listings'>;
   sender: CardSender;
   now: Date;
   config: MonthlySummaryConfig;

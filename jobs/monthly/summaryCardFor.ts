@@ -1,9 +1,11 @@
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { type RepNames, repNameLabels, repNamesOf, withFormerReps } from '../../cards/repNames';
 import { localDate, shiftMonth } from '../../rules/calendar';
+import type { ListedWeek } from '../../rules/listedWeeks';
 import { DEFAULT_COOL_DOWN_DAYS } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
+import { runLimited } from '../../storage/batches';
 import type { RunLedger } from '../../storage/runLedger';
 import { teamTabLink } from '../../tabs/api/deepLink';
 import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
@@ -46,15 +48,16 @@ export interface SummaryCardOptions {
  * The cards of each weekly run that flagged customers in `rows`, from the ledger (runCards): the
  * summary counts a flag only on a delivered card, so every place that shows a month reads this.
  * `today` (the team's date): the run of its week may still send cards; the others are over. None:
- * every run is over.
+ * every run is over. `alsoRuns`: other weekly runs whose cards are asked about (listed weeks').
  */
 export async function weeklyDeliveries(
   runs: Pick<RunLedger, 'getRun' | 'listRun'>,
   rows: readonly AuditRow[],
   today?: string,
+  alsoRuns: Iterable<string> = [],
 ): Promise<Map<string, RunCards>> {
   const openRunKey = today === undefined ? undefined : weeklyRunKeyOfDay(today);
-  const runKeys = new Set<string>();
+  const runKeys = new Set<string>(alsoRuns);
   for (const r of rows) {
     const key = r.action === 'surfaced' ? runKeyOfWeeklyRow(r.id) : null;
     if (key) runKeys.add(key);
@@ -67,6 +70,25 @@ export async function weeklyDeliveries(
     deliveries.set(runKey, runCards(run, handled, runKey === openRunKey));
   }
   return deliveries;
+}
+
+/** Listing reads in flight at once while the summary reads the saved customers' weeks on the lists. */
+const LISTING_READS = 8;
+
+/**
+ * The weeks on the lists of each customer won back in `rows` (the months the re-churn window
+ * reaches): one point read a saved customer. A relisting past the card's first page is kept only there.
+ */
+async function savedCustomersWeeks(
+  listings: Pick<Storage['listings'], 'read'>,
+  rows: readonly AuditRow[],
+): Promise<Map<string, readonly ListedWeek[]>> {
+  const saved = [...new Set(rows.filter((r) => r.action === 'won_back').map((r) => r.customerId))];
+  const weeks = await runLimited(
+    saved.map((id) => async () => [id, await listings.read(id)] as const),
+    LISTING_READS,
+  );
+  return new Map(weeks.filter(([, w]) => w.length > 0));
 }
 
 /**
@@ -88,7 +110,7 @@ export async function figureRepNames(
  * Used by the monthly run, the bot's `summary` command and the CLI.
  */
 export async function summaryCardFor(
-  storage: Pick<Storage, 'audit' | 'conversations' | 'runs'>,
+  storage: Pick<Storage, 'audit' | 'conversations' | 'runs' | 'listings'>,
   month: string,
   options: SummaryCardOptions,
 ): Promise<{ summary: MonthlySummary; card: Record<string, unknown> }> {
@@ -101,6 +123,8 @@ export async function summaryCardFor(
       storage.audit.readMonth(m),
     ),
   ]);
+  const priorRows = prior.flat();
+  const listedWeeks = await savedCustomersWeeks(storage.listings, [...priorRows, ...rows]);
   const summary = computeMonthlySummary({
     month,
     rows,
@@ -108,8 +132,13 @@ export async function summaryCardFor(
       storage.runs,
       rows,
       options.now && localDate(options.now, options.timeZone),
+      // The runs of the month's listings past a card's first page: counted only on a card that went out.
+      [...listedWeeks.values()]
+        .flat()
+        .flatMap((w) => ((w.page ?? 0) > 1 && w.day.startsWith(`${month}-`) ? [w.run] : [])),
     ),
-    priorRows: prior.flat(),
+    listedWeeks,
+    priorRows,
     laterRows: [...next, ...laterUndos],
     timeZone: options.timeZone,
     currency: options.currency,

@@ -59,7 +59,9 @@ describe('orders after the tap, in the digest', () => {
    * Customer 13248 was marked lost for the price on Mon 1 Aug and ordered £78.21 on Sun 7 Aug: what
    * Ana's Lost tap on Monday's card left, the state and its audit row (the snapshot Undo restores).
    */
-  async function lostOn1Aug() {
+  async function lostOn1Aug(
+    by: { actorId: string; actorName: string } = { actorId: `aad-${ANA}`, actorName: 'Ana' },
+  ) {
     const before = initialState({ customerId: ID, name: NAME, owner: ANA, monthlyValue: 387.47 });
     await world.storage.state.writeChanged(new Map(), [
       { ...before, valueKind: 'second_order', status: 'lost', lostAt: '2011-08-01', lostReason: 'price' },
@@ -70,8 +72,7 @@ describe('orders after the tap, in the digest', () => {
       customerId: ID,
       customerName: NAME,
       owner: ANA,
-      actorId: `aad-${ANA}`,
-      actorName: 'Ana',
+      ...by,
       at: '2011-08-01T15:00:00Z',
       reason: 'price',
       snapshot: { ...before, valueKind: 'second_order' },
@@ -115,6 +116,35 @@ describe('orders after the tap, in the digest', () => {
     expect((await world.storage.state.get(ID))?.state).toMatchObject({ status: 'active', lostAt: null });
     return tap;
   }
+
+  it('a loss an admin marked: the digest leaves its Undo to them, as the bot would refuse Ana hers', async () => {
+    await lostOn1Aug({ actorId: 'aad-ben', actorName: 'Ben Ortiz' });
+    const access = { tenantId: 'tenant-1', adminUserIds: ['aad-ben'] };
+    const run = { ...deps(), config: { ...deps().config, access } };
+    completed(await runFollowUps(run, { now: MONDAY }));
+    const [digest] = sentDigests();
+    expect(texts(digest).slice(3)).toEqual([
+      'Ordered £78.21 on Sun 7 Aug, 6 days after being marked lost.',
+      'Lost: Price. Marked by Ben Ortiz, Mon 1 Aug · Ben Ortiz or an admin can undo',
+    ]);
+    expect(titles(digest)).toEqual([]);
+    // The Undo the card no longer offers is one the bot refuses Ana.
+    const [delivery] = await world.storage.runs.listRun('daily-2011-08-08');
+    const reply = await createActionHandler({
+      stores: actionStoresOf(world),
+      rules: defaultRules(),
+      timeZone: TIME_ZONE,
+      access,
+      clock: () => new Date('2011-08-08T15:00:00Z'),
+    }).submit({
+      actor: { userId: `aad-${ANA}`, name: 'Ana', tenantId: 'tenant-1' },
+      value: { customerId: ID, runKey: 'daily-2011-08-08', v: 1, action: 'undo' },
+      replyToId: delivery.activityId ?? '',
+      conversationId: conversationOf(ANA),
+      conversationKind: 'personal',
+    });
+    expect(reply.text).toMatch(/^Only Ben Ortiz or an admin can undo/);
+  });
 
   /**
    * 60 rows newer than the loss that leave it standing, written straight into the trail: taps that

@@ -129,6 +129,36 @@ describe('monthly summary from the audit store', () => {
     expect(JSON.stringify(card)).toContain('Flagged, card not delivered (not counted)');
   });
 
+  it('a save relisted past the card’s first page is at risk again, when that card reached the rep', async () => {
+    const listed = await openTestStorage('relisted', { timeZone: TZ });
+    const r = new Rows();
+    r.wonBack('p2', '2026-09-10T15:00:00Z', 400);
+    r.wonBack('q2', '2026-09-10T15:00:00Z', 400, { owner: BEN });
+    await record(listed, r.all);
+    const run = 'weekly-2026-W47';
+    const week = (owner: string) => ({
+      run,
+      day: '2026-11-16',
+      owner,
+      kind: 'slipping' as const,
+      chance: 60,
+      rank: 14,
+      page: 2,
+      heldOut: false,
+    });
+    await listed.listings.append([
+      { customerId: 'p2', week: week(ANA) },
+      { customerId: 'q2', week: week(BEN) },
+    ]);
+    await listed.runs.startRun(run, '2026-11-16T14:03:00.000Z');
+    // Ana's card went out; Ben's never did (no ledger row for him): his list's later pages were never seen.
+    await listed.runs.recordDelivery(run, ANA, { at: '2026-11-16T14:03:00.000Z', status: 'delivered' });
+    const { summary } = await summaryCardFor(listed, '2026-11', options);
+    expect(summary.reChurn.map((c) => [c.customerId, c.owner, c.wonBackOn, c.atRiskAgainOn])).toEqual([
+      ['p2', ANA, '2026-09-10', '2026-11-16'],
+    ]);
+  });
+
   it('a month with only losses', async () => {
     const only = await openTestStorage('losses', { timeZone: TZ });
     const r = new Rows();

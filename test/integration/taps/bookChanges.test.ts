@@ -112,6 +112,23 @@ describe('list after the feed moved a customer, before the weekly run stored the
       `Greenfield Cafe is now with ${BEN.name}: the order feed moved them to that rep. Only they or an admin can change it now. Nothing was changed.`,
     );
   });
+
+  it('the save Ben records on the moved customer is his: refused while stored as Ana’s, his once his `list` stored the move', async () => {
+    // Before Ben's `list`, the stored owner is Ana: his tap is refused, so no save is recorded as hers.
+    await chat.tapAs(BEN, tap.wonBack('cust-1', 1200));
+    expect(chat.lastText()).toBe(
+      'I do not know that customer (they may have left the feed). Nothing was changed.',
+    );
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({ owner: ANA.email, wonBackAt: null });
+
+    await chat.say(BEN, 'list');
+    await chat.tapAs(BEN, tap.wonBack('cust-1', 1200), `reply-${chat.connector.sent.length}`);
+    expect((await storage.state.get('cust-1'))?.state).toMatchObject({
+      owner: BEN.email,
+      wonBackAt: TODAY,
+      wonBackOwner: BEN.email,
+    });
+  });
 });
 
 describe('an action taken before the customer moved to another rep', () => {

@@ -5,6 +5,7 @@ import { slipBook } from '../../unit/weekly/scoredFixture';
 import {
   ADMIN,
   BEN,
+  customer,
   type ListBot,
   NOW,
   post,
@@ -67,5 +68,35 @@ describe("`list` after an admin's save on the rep's customer", () => {
     const mine = await bensList();
     expect(cardRow(mine, 'Kiln Bakery').texts).toContain('Reached out by Ben Ortiz, Tue 24 Nov');
     expect(buttonData(mine, 'Kiln Bakery', 'undo')).toMatchObject({ action: 'undo', customerId: 'kiln' });
+  });
+
+  it('shows no outcome of an earlier week, as the cards a tap refreshes do, whatever the stored dates say', async () => {
+    // A state whose contact date reads this week (Mon 23 Nov) while the only standing action on the
+    // customer is a call three weeks back: the product writes the two together, so only a store put
+    // right by hand or half restored reads so; the `list` row still shows what this week's cards do.
+    await bot.storage.state.writeChanged(new Map(), [
+      customer('kiln', {
+        name: 'Kiln Bakery',
+        owner: BEN.email,
+        monthlyValue: 900,
+        lastContact: '2026-11-23',
+      }),
+    ]);
+    await bot.storage.audit.record({
+      id: 'old-card|kiln|reached_out',
+      action: 'reached_out',
+      customerId: 'kiln',
+      customerName: 'Kiln Bakery',
+      owner: BEN.email,
+      actorId: BEN.userId,
+      actorName: BEN.name,
+      at: '2026-11-03T15:00:00.000Z',
+      snapshot: customer('kiln', { name: 'Kiln Bakery', owner: BEN.email, monthlyValue: 900 }),
+      cardMessageId: 'old-card',
+      source: 'weekly',
+    });
+    const row = cardRow(await bensList(), 'Kiln Bakery');
+    expect(row.texts.filter((t) => t.startsWith('Reached out by'))).toEqual([]);
+    expect(row.buttons).toContain('reached_out');
   });
 });

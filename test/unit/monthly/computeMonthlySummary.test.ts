@@ -259,6 +259,44 @@ describe('computeMonthlySummary on the worked November', () => {
     ]);
   });
 
+  it('counts a save relisted past the card’s first page as at risk again, by the week the listing store kept', () => {
+    const r = new Rows();
+    r.wonBack('p2', '2026-09-10T15:00:00Z', 400);
+    r.wonBack('notAgain', '2026-09-10T15:00:00Z', 400);
+    const week = (run: string, day: string, page: number | null, heldOut = false) => ({
+      run,
+      day,
+      owner: ANA,
+      kind: 'slipping' as const,
+      chance: 60,
+      rank: page === null ? null : 12,
+      page,
+      heldOut,
+    });
+    const s = computeMonthlySummary({
+      month: '2026-11',
+      timeZone: TZ,
+      rows: [],
+      priorRows: r.all,
+      listedWeeks: new Map([
+        // Listed on page 2 the week of 16 Nov and of 23 Nov: at risk again from the first.
+        ['p2', [week('weekly-2026-W47', '2026-11-16', 2), week('weekly-2026-W48', '2026-11-23', 2)]],
+        // Listed before the save, and in no week of November since: not at risk again this month.
+        ['notAgain', [week('weekly-2026-W36', '2026-09-07', 2)]],
+      ]),
+    });
+    expect(s.reChurn).toEqual([
+      {
+        customerId: 'p2',
+        name: 'Customer p2',
+        owner: ANA,
+        wonBackOn: '2026-09-10',
+        atRiskAgainOn: '2026-11-16',
+        orderedSince: null,
+      },
+    ]);
+  });
+
   it('widens the re-churn window past a cool-down longer than 90 days, so such a team still sees re-churn', () => {
     const r = new Rows();
     // Cool-down 120 days: won back 1 Jul, off every list to 29 Oct, flagged again 16 Nov (138 days).

@@ -26,8 +26,9 @@ const undoLeftTo = (
   standing: AuditRow,
   customer: CustomerState,
   policy: AccessPolicy,
+  ownerAddresses: readonly string[] = [],
 ) => {
-  const left = leftTo(reader, standing, customer, policy);
+  const left = leftTo(reader, standing, customer, policy, ownerAddresses);
   return left && undoerName(left, (owner) => NAMES[owner] ?? owner);
 };
 
@@ -84,6 +85,32 @@ describe('undoLeftTo: whom a card leaves the Undo of a row to, when its reader m
     });
     expect(undoLeftTo(anaBoth, saved, atRisk(), POLICY)).toBe('Ada Admin');
     expect(undoLeftTo(ada, saved, atRisk(), POLICY)).toBeUndefined();
+  });
+
+  it("a third rep reading an admin's save under the owner's sign-in name: left to the admin, as the owner may not undo it", () => {
+    // Ana's sign-in name was the owner when Ada saved; her email is now. Ben (who listed the customer
+    // before the feed moved them) reads the row: Ana may not undo Ada's save, so Ada is named.
+    const saved = row({
+      id: 'r1',
+      action: 'won_back',
+      actorId: ada.userId,
+      actorName: 'Ada Admin',
+      owner: 'ana.ruiz@demo.example',
+    });
+    const anasAddresses = ['ana@demo.example', 'ana.ruiz@demo.example'];
+    expect(undoLeftTo(ben, saved, atRisk(), POLICY, anasAddresses)).toBe('Ada Admin');
+    // Saved by Ana herself under her sign-in name: hers to undo, and so named.
+    const hers = row({ id: 'r2', action: 'won_back', owner: 'ana.ruiz@demo.example' });
+    expect(undoLeftTo(ben, hers, atRisk(), POLICY, anasAddresses)).toBe('Ana Ruiz');
+    // Saved under another rep who owned the customer then: a handover, the owner now's (Ana's).
+    const handed = row({
+      ...hers,
+      id: 'r3',
+      actorId: 'aad-cy',
+      actorName: 'Cy Park',
+      owner: 'cy@demo.example',
+    });
+    expect(undoLeftTo(ben, handed, atRisk(), POLICY, anasAddresses)).toBe('Ana Ruiz');
   });
 
   it('a reader whose install stored no address cannot undo even their own action', () => {
