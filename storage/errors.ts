@@ -58,3 +58,26 @@ export async function naming<T>(endpoint: string, call: () => Promise<T>): Promi
     throw err;
   }
 }
+
+/** Statuses Table Storage answers for a state that passes: timeout, a lost race, throttling, busy, down. */
+const PASSING_STATUSES = new Set([408, 409, 412, 429, 500, 502, 503, 504]);
+
+/**
+ * True when the same write may well succeed later: storage unreachable, or a status that passes (after
+ * the SDK's own retries); false for a bug (a refused row, a bad request), which a later try repeats.
+ */
+export function mayPassLater(err: unknown): boolean {
+  if (err instanceof StorageUnavailableError || isUnreachable(err)) return true;
+  const status = statusOf(err);
+  return status !== undefined && PASSING_STATUSES.has(status);
+}
+
+/** A storage failure in a few words for a report: the status and the service's code, or the message. */
+export function storageFailureWords(err: unknown): string {
+  if (err instanceof RestError && err.statusCode !== undefined) {
+    // The SDK leaves `code` unset when the body is JSON; the service names it in a header too.
+    const code = err.code ?? err.response?.headers.get('x-ms-error-code');
+    return `Table Storage answered ${err.statusCode}${code ? ` ${code}` : ''}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,4 +1,4 @@
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { type ListedWeek, listedWeekSchema, parseListedWeeks, withListedWeek } from '../rules/listedWeeks';
 import { runLimited, transactionChunks } from './batches';
 import { naming, statusOf } from './errors';
@@ -9,12 +9,15 @@ import { endpointOf, readEntity } from './tableClients';
 /**
  * Each customer's weeks on the lists (rules/listedWeeks.ts), one row a customer in one partition (as
  * the state rows): RowKey the customer's key, the weeks as JSON. One row keeps the customer page to
- * one point read and the size bounded. The weekly run reads the partition once, adds its week to the
- * row of everyone it listed, and writes the changed rows 100 to a transaction, each guarded by the
- * ETag it read; a week already there is left as it was, so rerunning a week adds nothing.
+ * one point read and the size bounded. The weekly run reads the rows of everyone it listed (a point
+ * read each), adds its week to them, and writes the changed rows 100 to a transaction, each guarded by
+ * the ETag it read; a week already there is left as it was, so rerunning a week adds nothing.
  */
 export interface ListingStore {
-  /** Adds each customer's week unless that run's week is already in their row; how many were new. */
+  /**
+   * Adds each customer's week unless that run's week is already in their row; how many were new.
+   * `concurrency`: reads and transactions in flight (default 2).
+   */
   append(
     weeks: readonly { customerId: string; week: ListedWeek }[],
     options?: { concurrency?: number },
@@ -52,7 +55,7 @@ export class TableListingStore implements ListingStore {
   ): Promise<{ recorded: number; alreadyThere: number }> {
     const byCustomer = checkedByCustomer(weeks);
     if (byCustomer.size === 0) return { recorded: 0, alreadyThere: 0 };
-    const stored = await this.readRows(new Set(byCustomer.keys()));
+    const stored = await this.readRows(byCustomer.keys(), concurrency);
     const changed: {
       customerId: string;
       entity: ListingEntity & { partitionKey: string; rowKey: string };
@@ -102,22 +105,20 @@ export class TableListingStore implements ListingStore {
   }
 
   /**
-   * The rows of `customers`, by customer id: the partition is read whole (1 request per 1,000 rows),
-   * but only their rows are parsed and kept, so a run holds the weeks of those it lists, not of
-   * everyone ever listed.
+   * The rows of `customers`, by customer id: one point read each, `concurrency` at a time. The
+   * partition holds everyone ever listed and grows every week; a run needs the rows of those it
+   * lists, so it reads those alone, whatever the partition holds.
    */
-  private async readRows(customers: ReadonlySet<string>): Promise<Map<string, Stored>> {
-    return naming(this.endpoint, async () => {
-      const rows = new Map<string, Stored>();
-      const pages = this.client
-        .listEntities<ListingEntity>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })
-        .byPage({ maxPageSize: 1000 });
-      for await (const page of pages)
-        for (const e of page)
-          if (customers.has(e.customerId))
-            rows.set(e.customerId, { weeks: parseListedWeeks(e.weeks), etag: e.etag });
-      return rows;
+  private async readRows(customers: Iterable<string>, concurrency: number): Promise<Map<string, Stored>> {
+    const rows = new Map<string, Stored>();
+    const reads = [...customers].map((customerId) => async () => {
+      const entity = await naming(this.endpoint, () =>
+        readEntity<ListingEntity>(this.client, PARTITION, idKey(customerId)),
+      );
+      if (entity) rows.set(customerId, { weeks: parseListedWeeks(entity.weeks), etag: entity.etag });
     });
+    await runLimited(reads, concurrency);
+    return rows;
   }
 
   /** One customer's read, add, write guarded by the ETag (or create); how many of `weeks` were new. */

@@ -2,11 +2,13 @@ import type { PendingNotice, RunLedger } from '../../storage/runLedger';
 import { moreKind, toldKey, untoldReps, untoldText } from './toldReps';
 import { type AdminNotifier, type NoticeRuns, noticeToKeep, postOnce } from './weeklyNotice';
 import { ledgerSummary, type NotReached, type RepOutcome, type WeeklyRunDone } from './weeklyReport';
-import { willRetry } from './weeklyRetry';
+import { toRetry, willRetry } from './weeklyRetry';
 
 /** The part of a completed run's report its closing reads and fills in. */
 interface ClosingReport {
   counts: { failed: number; waiting: number };
+  /** The weekly run's listings: a failed write is tried again as a failed rep's card is. */
+  listings?: { status: 'recorded' | 'failed' };
   outcomes: RepOutcome[];
   notReached: NotReached[];
   retry: WeeklyRunDone['retry'];
@@ -78,7 +80,7 @@ export async function closeRun<R extends ClosingReport>(
   let text = '';
   let named: string[] = [];
   // The run key's last tick defers nothing: no later attempt would post the notice.
-  if (!run.lastTick && willRetry(run.attempt, report.counts.failed, run.extraAttempts)) {
+  if (!run.lastTick && willRetry(run.attempt, toRetry(report), run.extraAttempts)) {
     report.retry = 'next_tick';
     report.adminNotice = 'deferred';
   } else if (!run.lastTick && report.counts.waiting > 0) {

@@ -6,6 +6,7 @@ import { plural, rankingText } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { Delivery } from '../../storage/runLedger';
 import type { BookChanges } from './weeklyBookChanges';
+import type { ListingsOutcome } from './weeklyListings';
 import type { GateCounts } from './weeklyLists';
 import type { PostOnceResult } from './weeklyNotice';
 import type { RefusedCustomer } from './weeklyRefused';
@@ -97,6 +98,8 @@ export interface WeeklyRunDone {
    * at random, and their `held_out` audit rows (recorded now, or already there from an earlier attempt).
    */
   holdout: { percent: number; heldOut: number; recorded: number; alreadyThere: number };
+  /** Each listed customer's week (storage/listingStore.ts); when refused for now, a later tick writes them. */
+  listings: ListingsOutcome;
   /** Reps per outcome; every owner in the feed is in exactly one. */
   counts: Record<RepStatus, number>;
   /** Of the delivered, how many a previous attempt of this run sent. */
@@ -375,6 +378,8 @@ export function weeklyReportText(
   }
   for (const r of report.refused.slice(0, LISTED_IN_TEXT))
     lines.push(`Left out: customer ${r.customerId}: storage would refuse the row (${r.reason})`);
+  const listings = listingsLine(report);
+  if (listings) lines.push(listings);
   const notice = noticeLine(report.adminNotice);
   if (notice) lines.push(notice);
   const later = laterNoticeLine(report.laterNotice);
@@ -386,6 +391,21 @@ export function weeklyReportText(
     if (more > 0) lines.push(`- and ${more} more (see the run's log)`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The line of the week's listings when Table Storage refused their write: the next tick writes them,
+ * or, after the last attempt, what goes without them. None when they were recorded.
+ */
+function listingsLine(report: WeeklyRunDone): string | null {
+  const { listings } = report;
+  if (listings.status !== 'failed') return null;
+  if (report.retry === 'next_tick')
+    return `This week's listings could not be recorded (${listings.error}): the next tick records them.`;
+  return (
+    `This week's listings could not be recorded after ${plural(report.attempt, 'attempt')} (${listings.error}): ` +
+    "the customer pages leave this week out, and a tap does not refresh the card this week's run listed the customer on for another rep."
+  );
 }
 
 /**

@@ -19,6 +19,8 @@ const previousAttemptSchema = z.object({
     delivered: z.number().int().min(0).default(0),
     waiting: z.number().int().min(0).default(0),
   }),
+  /** The week's listings: a failed write is tried again by the next attempt (rows before have none). */
+  listings: z.object({ status: z.enum(['recorded', 'failed']) }).optional(),
   /** A daily run's: where its window started (what fell due after it was due that day). */
   since: z.string().optional(),
   /** When the next rep waiting for their own send time gets their card (rows before reps waited have none). */
@@ -68,10 +70,10 @@ export type AttemptDecision = { run: true; attempt: number; atRepTime?: true } |
 
 /**
  * Decides whether a tick (past the send time) runs this week's run, and as which attempt: no row or
- * an unfinished one (a crash) runs as the same attempt; a finished one runs again when reps failed
- * and attempts remain (the next attempt), or else when a waiting rep's own send time has come (the
- * same attempt: waiting is no failure, so it spends none of the failed reps' extra attempts); a
- * forced run always runs, as the next attempt.
+ * an unfinished one (a crash) runs as the same attempt; a finished one runs again when reps or the
+ * week's listings failed and attempts remain (the next attempt), or else when a waiting rep's own
+ * send time has come (the same attempt: waiting is no failure, so it spends none of the failed reps'
+ * extra attempts); a forced run always runs, as the next attempt.
  */
 export function decideAttempt(
   run: RunRecord | null,
@@ -84,13 +86,24 @@ export function decideAttempt(
   // A finished row whose report cannot be read is left finished: better no retry than a loop.
   const attempt = (previous?.attempt ?? 1) + 1;
   if (force) return { run: true, attempt };
-  if (previous && previous.counts.failed > 0 && attempt <= 1 + extraAttempts) return { run: true, attempt };
+  if (previous && toRetry(previous) > 0 && attempt <= 1 + extraAttempts) return { run: true, attempt };
   if (previous?.nextSendAt && timeHasCome(now, new Date(previous.nextSendAt)))
     return { run: true, attempt: previous.attempt, atRepTime: true };
   return { run: false };
 }
 
-/** True when a later tick will run this week's run again (reps failed and attempts remain). */
+/**
+ * What a later attempt does again: each rep whose card failed, and the week's listings when their
+ * write failed (counted as one).
+ */
+export function toRetry(report: {
+  counts: { failed: number };
+  listings?: { status: 'recorded' | 'failed' };
+}): number {
+  return report.counts.failed + (report.listings?.status === 'failed' ? 1 : 0);
+}
+
+/** True when a later tick will run this week's run again (reps or the listings failed, and attempts remain). */
 export function willRetry(attempt: number, failed: number, extraAttempts: number): boolean {
   return failed > 0 && attempt < 1 + extraAttempts;
 }

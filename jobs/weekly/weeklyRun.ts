@@ -34,6 +34,7 @@ import { bookChanges } from './weeklyBookChanges';
 import type { CardLocale } from './weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally, deliverRepWeek } from './weeklyDelivery';
 import { lastCardsOptions } from './weeklyLastRun';
+import { recordListings } from './weeklyListings';
 import { countGates } from './weeklyLists';
 import { type AdminNotifier, pendingNoticeOf } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
@@ -251,11 +252,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     sender: deps.sender,
   };
   // The run's own records: its audit rows, then each listed customer's week (a week already
-  // recorded by an earlier attempt is left as it was).
+  // recorded by an earlier attempt is left as it was; one Table Storage refuses for now is written
+  // by a later tick of the week).
   const appendRunRecords = async () => {
     const audited = await storage.audit.appendRunRows([...surfacedRows, ...heldOutRows]);
-    await storage.listings.append(listedWeeks, { concurrency: config.backgroundConcurrency ?? 2 });
-    return audited;
+    const listings = await recordListings(storage.listings, listedWeeks, config.backgroundConcurrency ?? 2);
+    return { audited, listings };
   };
   const deliverAll = finishedAt(
     clock,
@@ -288,7 +290,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     wording: delivery.wording,
     afterWait: waitedFor,
   });
-  const [restWrite, audited] = written.value;
+  const [restWrite, { audited, listings }] = written.value;
 
   const requestsAfter = storage.requests();
   const feedNotes = feedNotesForRun(feedReport);
@@ -324,6 +326,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       heldOut: figures.heldOut,
       ...tallyRecorded(audited.slice(surfacedRows.length)),
     },
+    listings,
     counts: countOutcomes(outcomes),
     ...waitingUntil(outcomes),
     nextTickAt: nextTickAfter(now).toISOString(),
@@ -357,7 +360,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       earlierPending: pendingNoticeOf(previousRun),
       naming: { run: weeklyRunTitle(runKey), sent: 'card', rep: (rep) => repNameWithAddress(named, rep) },
     },
-    report.notReached.length > 0 || report.refused.length > 0 ? reportText : null,
+    report.notReached.length > 0 || report.refused.length > 0 || listings.status === 'failed'
+      ? reportText
+      : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },
   );
   const text = reportText(report);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isoOfDay } from '../../../rules/book';
 import type { ListedWeek } from '../../../rules/listedWeeks';
-import type { Storage } from '../../../storage';
+import type { PolicyConfig, Storage } from '../../../storage';
 import { beforeNextBatch } from '../../helpers/beforeNextBatch';
 import { openTestStorage } from './support';
 
@@ -77,6 +77,38 @@ describe("customers' weeks on the lists on Azurite", () => {
     expect(kept.at(-1)?.day).toBe(week(51).day);
     expect(JSON.stringify(kept).length).toBeLessThanOrEqual(32 * 1024);
     expect(await storage.listings.read('C-2')).toHaveLength(1);
+  });
+
+  it('reads only the rows of the customers it lists, however many the partition holds', async () => {
+    const sent: string[] = [];
+    const recording: PolicyConfig = {
+      position: 'perCall',
+      policy: {
+        name: 'recording',
+        sendRequest: async (request, next) => {
+          const url = new URL(request.url);
+          sent.push(`${request.method} ${decodeURIComponent(url.pathname + url.search)}`);
+          return next(request);
+        },
+      },
+    };
+    const storage = await openTestStorage('listingsFew', { policies: [recording] });
+    const everyone = Array.from({ length: 1_500 }, (_, i) => ({ customerId: `C-${i}`, week: week(0) }));
+    await storage.listings.append(everyone, { concurrency: 4 });
+    sent.length = 0;
+    const result = await storage.listings.append([
+      { customerId: 'C-7', week: week(1) },
+      { customerId: 'C-new', week: week(1) },
+    ]);
+    expect(result).toEqual({ recorded: 2, alreadyThere: 0 });
+    // One point read per listed customer and one transaction: no query over the partition.
+    const reads = sent.filter((r) => r.startsWith('GET'));
+    expect(reads.sort()).toEqual([
+      expect.stringMatching(/\(PartitionKey='weeks',RowKey='C-7'\)$/),
+      expect.stringMatching(/\(PartitionKey='weeks',RowKey='C-new'\)$/),
+    ]);
+    expect(sent.filter((r) => r.endsWith('/$batch'))).toHaveLength(1);
+    expect((await storage.listings.read('C-7')).map((w) => w.day)).toEqual([week(0).day, week(1).day]);
   });
 
   it('refuses a week that is not one, before writing anything', async () => {

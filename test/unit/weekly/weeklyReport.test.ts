@@ -50,6 +50,7 @@ function report(list: RepOutcome[]): WeeklyRunDone {
     stateWrites: { written: 10, transactions: 1, keptForRep: 0, reapplied: 0 },
     surfacedRows: { recorded: 4, alreadyThere: 0 },
     holdout: { percent: 0, heldOut: 0, recorded: 0, alreadyThere: 0 },
+    listings: { status: 'recorded', recorded: 4, alreadyThere: 0 },
     counts: countOutcomes(list),
     deliveredEarlier: 1,
     notReached: notReached(list),

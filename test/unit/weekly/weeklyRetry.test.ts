@@ -78,6 +78,25 @@ describe('decideAttempt', () => {
   });
 });
 
+describe('a week whose listings were not written', () => {
+  it('runs again as the next attempt while attempts remain, as a failed rep does', () => {
+    const refused = (attempt: number) =>
+      finished({
+        attempt,
+        counts: { failed: 0 },
+        listings: { status: 'failed', error: 'Table Storage answered 503' },
+      });
+    expect(decideAttempt(refused(1), 3, false, TICK)).toEqual({ run: true, attempt: 2 });
+    expect(decideAttempt(refused(4), 3, false, TICK)).toEqual({ run: false });
+    const recorded = finished({
+      attempt: 1,
+      counts: { failed: 0 },
+      listings: { status: 'recorded', recorded: 3, alreadyThere: 0 },
+    });
+    expect(decideAttempt(recorded, 3, false, TICK)).toEqual({ run: false });
+  });
+});
+
 describe('willRetry', () => {
   it('is true only with failures before the last attempt', () => {
     expect(willRetry(1, 1, 3)).toBe(true);

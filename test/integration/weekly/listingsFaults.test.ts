@@ -1,0 +1,156 @@
+import { createHttpHeaders, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { openStorage, type PolicyConfig, type Storage } from '../../../storage';
+import {
+  completed,
+  conversationOf,
+  depsFor,
+  installReps,
+  openWeeklyWorld,
+  repEmails,
+  SEND_TIME,
+  slippingBook,
+  TIME_ZONE,
+  type WeeklyWorld,
+} from './weeklyWorld';
+
+// The week's listings write failing (Table Storage busy past the SDK's retries) during a weekly run.
+
+const RUN_KEY = 'weekly-2026-W48';
+
+/** The timer tick `n` quarter hours after the send time. */
+function tick(n: number): Date {
+  return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
+}
+
+/**
+ * A pipeline policy answering every try as a busy Table Storage does while `failing()` says so: 503
+ * with the ServerBusy code, which the SDK retries and then throws.
+ */
+function serverBusy(failing: () => boolean): PolicyConfig {
+  return {
+    position: 'perRetry',
+    policy: {
+      name: 'serverBusy',
+      sendRequest: async (request, next): Promise<PipelineResponse> => {
+        if (!failing()) return next(request);
+        return {
+          request,
+          status: 503,
+          headers: createHttpHeaders({
+            'content-type': 'application/json;odata=minimalmetadata',
+            'x-ms-error-code': 'ServerBusy',
+          }),
+          bodyAsText: JSON.stringify({
+            'odata.error': {
+              code: 'ServerBusy',
+              message: { lang: 'en-US', value: 'The server is busy.' },
+            },
+          }),
+        };
+      },
+    },
+  };
+}
+
+describe("the week's listings when Table Storage refuses their write", () => {
+  let world: WeeklyWorld;
+  let notices: string[];
+  beforeEach(async () => {
+    world = await openWeeklyWorld('listingsFail');
+    notices = [];
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  /** The world's storage with its Listings client answered ServerBusy while `failing()` says so. */
+  async function listingsBusy(failing: () => boolean): Promise<Storage> {
+    const tablePrefix = world.storage.tables.listings.slice(0, -'Listings'.length);
+    // Busy only once open: opening creates the tables, which already exist.
+    let open = false;
+    const busy = await openStorage(
+      { connectionString: world.connectionString, tablePrefix },
+      {
+        timeZone: TIME_ZONE,
+        retry: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 },
+        policies: [serverBusy(() => open && failing())],
+      },
+    );
+    open = true;
+    return { ...world.storage, listings: busy.listings };
+  }
+
+  function depsWith(storage: Storage, reps: readonly string[]) {
+    return depsFor(world, slippingBook(reps, { slipping: 2 }), {
+      storage,
+      notifyAdmins: async (text) => {
+        notices.push(text);
+        return 'posted';
+      },
+    });
+  }
+
+  it('reps get their cards and the audit rows are kept; a later tick records the listings, the admins hear nothing', async () => {
+    const reps = repEmails(3);
+    await installReps(world, reps);
+    let failing = true;
+    const deps = depsWith(await listingsBusy(() => failing), reps);
+
+    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    expect(first.counts).toMatchObject({ delivered: 3, failed: 0 });
+    expect(first.surfacedRows).toEqual({ recorded: 6, alreadyThere: 0 });
+    expect(first).toMatchObject({
+      retry: 'next_tick',
+      adminNotice: 'deferred',
+      listings: { status: 'failed' },
+    });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    const listed = (await world.storage.audit.readMonth('2026-11')).filter((r) => r.action === 'surfaced');
+    expect(listed).toHaveLength(6);
+    for (const row of listed) await expect(world.storage.listings.read(row.customerId)).resolves.toEqual([]);
+
+    failing = false;
+    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    expect(second).toMatchObject({
+      attempt: 2,
+      retry: 'none',
+      adminNotice: 'not_needed',
+      listings: { status: 'recorded', recorded: 6, alreadyThere: 0 },
+    });
+    expect(second.surfacedRows).toEqual({ recorded: 0, alreadyThere: 6 });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    for (const row of listed) {
+      const weeks = await world.storage.listings.read(row.customerId);
+      expect(weeks.map((w) => [w.run, w.owner])).toEqual([[RUN_KEY, row.owner]]);
+    }
+    expect(notices).toEqual([]);
+    // The week is settled: a later tick runs nothing.
+    await expect(runWeekly(deps, { now: tick(2) })).resolves.toMatchObject({
+      status: 'not_due',
+      reason: 'already_ran',
+    });
+  }, 60_000);
+
+  it('still refused after the last attempt: the admins are told once, and the cards went out once', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const deps = depsWith(await listingsBusy(() => true), reps);
+    const reports = [];
+    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(deps, { now: tick(n) })));
+    expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice])).toEqual([
+      [1, 'next_tick', 'deferred'],
+      [2, 'next_tick', 'deferred'],
+      [3, 'next_tick', 'deferred'],
+      [4, 'none', 'posted'],
+    ]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(
+      "This week's listings could not be recorded after 4 attempts (Table Storage answered 503 ServerBusy)",
+    );
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    await expect(runWeekly(deps, { now: tick(4) })).resolves.toMatchObject({ status: 'not_due' });
+    expect(notices).toHaveLength(1);
+  }, 60_000);
+});
