@@ -341,10 +341,11 @@ export const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
 
 /**
  * Both separators, a group of thousands before the decimal part: `1,200.50` and `1.200,50` read
- * one way only, whatever mark the column is read with; so do lakhs and crores (`1,20,000`).
+ * one way only, whatever mark the column is read with; so do two groups of thousands or more
+ * (`1,200,000`, `1.200.000`: a decimal mark is written once) and lakhs and crores (`1,20,000`).
  */
-const POINT_AFTER_THOUSANDS = `[+-]?(?:\\d{1,3}(?:,\\d{3})+\\.\\d+|${INDIAN_GROUPS}(?:\\.\\d*)?)`;
-const COMMA_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:\\.\\d{3})+,\\d+';
+const POINT_AFTER_THOUSANDS = `[+-]?(?:\\d{1,3}(?:,\\d{3})+\\.\\d+|\\d{1,3}(?:,\\d{3}){2,}|${INDIAN_GROUPS}(?:\\.\\d*)?)`;
+const COMMA_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:(?:\\.\\d{3})+,\\d+|(?:\\.\\d{3}){2,})';
 
 const pointCast = (bare: string) => `TRY_CAST(replace(${bare}, ',', '') AS DOUBLE)`;
 const commaCast = (bare: string) => `TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE)`;

@@ -814,6 +814,32 @@ describe('amounts', () => {
     ]);
   });
 
+  it('a whole amount in two groups of thousands or more ("1,200,000", "1.200.000") reads as written whatever the mark, as lakhs do', async () => {
+    // Declared for the German orders, the comma left the CRM's US-written monthly value a bad row,
+    // while its lakh-grouped neighbour "12,00,000" read.
+    const customers =
+      'customer_id,name,owner,monthly_value\nC-1,Greenfield Cafe,ana@contoso.example,"1,200,000"\nC-2,Corner Deli,ben@contoso.example,"12,00,000"\n';
+    const orders =
+      'order_id;customer_id;ordered_at;amount\nO-1;C-1;2026-11-20;1.200.000 €\nO-2;C-2;2026-11-21;45,50 €\n';
+    const { book, report } = await feed(
+      { 'customers.csv': customers, 'orders.csv': orders },
+      { formats: { decimal: ',' } },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers.map((c) => c.monthlyValue)).toEqual([1200000, 1200000]);
+    expect(Array.from(book.orderAmount)).toEqual([1200000, 45.5]);
+    expect(report.files[0].notes).toContain(
+      'monthly_value: read as written, with a decimal point ("1,200,000"): the decimal comma formats.decimal declares decided no value',
+    );
+    // And the other way round: a point declared for the CRM leaves the German "1.200.000 €" at 1,200,000.
+    const declaredPoint = await feed(
+      { 'customers.csv': CUSTOMERS, 'orders.csv': orders.replace('45,50 €', '45.50') },
+      { formats: { decimal: '.' } },
+    );
+    expect(declaredPoint.report.rowsSkipped).toBe(0);
+    expect(Array.from(declaredPoint.book.orderAmount)).toEqual([1200000, 45.5]);
+  });
+
   it.each([
     ['1,200.00', 1200],
     ['$1,200.00', 1200],
