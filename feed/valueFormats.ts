@@ -341,10 +341,11 @@ export const CELL_NUMBER = '-?\\d+(?:\\.\\d*[1-9])?(?:e[+-]\\d+)?';
 
 /**
  * Both separators, a group of thousands before the decimal part: `1,200.50` and `1.200,50` read
- * one way only, whatever mark the column is read with; so do lakhs and crores (`1,20,000`).
+ * one way only, whatever mark the column is read with; so do two groups of thousands or more
+ * (`1,200,000`, `1.200.000`: a decimal mark is written once) and lakhs and crores (`1,20,000`).
  */
-const POINT_AFTER_THOUSANDS = `[+-]?(?:\\d{1,3}(?:,\\d{3})+\\.\\d+|${INDIAN_GROUPS}(?:\\.\\d*)?)`;
-const COMMA_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:\\.\\d{3})+,\\d+';
+const POINT_AFTER_THOUSANDS = `[+-]?(?:\\d{1,3}(?:,\\d{3})+\\.\\d+|\\d{1,3}(?:,\\d{3}){2,}|${INDIAN_GROUPS}(?:\\.\\d*)?)`;
+const COMMA_AFTER_THOUSANDS = '[+-]?\\d{1,3}(?:(?:\\.\\d{3})+,\\d+|(?:\\.\\d{3}){2,})';
 
 const pointCast = (bare: string) => `TRY_CAST(replace(${bare}, ',', '') AS DOUBLE)`;
 const commaCast = (bare: string) => `TRY_CAST(replace(replace(${bare}, '.', ''), ',', '.') AS DOUBLE)`;
@@ -416,8 +417,9 @@ export type UnsettledAmounts =
   | { shape: 'decimal comma'; example: string };
 
 /**
- * The decimal mark of an amount column: declared, else a decimal point in a comma-separated file
- * (there `12,50` is more often a broken row than a price) and in Parquet's typed numbers, else the
+ * The decimal mark of an amount column: a decimal point in Parquet's typed numbers, whatever is
+ * declared; else declared, else a decimal point in a comma-separated file (there `12,50` is more
+ * often a broken row than a price), else the
  * reading more values need (in a workbook, `numberCells`, more of its values typed as text; in a
  * Parquet text column, `textColumn`, more of its values): `45,00` and `1.234,56` read only with a decimal comma, `12.50`
  * and `1,234.56` only with a point (as many each way: a comma, as a tie of dates goes day-first). A
@@ -435,10 +437,12 @@ export async function settleDecimalMark(
   onUnsettled: (why: UnsettledAmounts) => never,
   { numberCells, textColumn = false }: { numberCells?: NumberCells; textColumn?: boolean } = {},
 ): Promise<{ decimal: DecimalMark; note?: string }> {
+  // Parquet's typed numbers carry no mark, declared or not: a comma declared for a `;` file beside
+  // it made 45.125 read 45125.
+  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A workbook's number cells carry no mark: its amounts typed as text (`1.200,50 €`) settle it.
   const values = numberCells ? `(SELECT * FROM ${table} WHERE NOT ${numberCellSql(v, numberCells)})` : table;
   if (declared) return { decimal: declared, note: await declaredMarkNote(engine, values, v, declared) };
-  if (delimiter === undefined && !numberCells && !textColumn) return { decimal: '.' };
   // A value that reads both ways votes as its currency writes it (`m`), where its currency tells.
   const onlyComma = `c IS NOT NULL AND (p IS NULL OR m = ',')`;
   const onlyPoint = `p IS NOT NULL AND (c IS NULL OR m = '.')`;

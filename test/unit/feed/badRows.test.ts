@@ -452,6 +452,32 @@ describe('what stops the run', () => {
     expect(report.files[1].notes).toContain('amount: decimal commas (settled by "75,50"); "1.200" is 1200');
   });
 
+  it("a declared decimal comma leaves a Parquet file's typed numbers as the numbers they are", async () => {
+    // A German CRM's customers file (`;`, `1.200,50 €`) declares the comma; the orders come from a
+    // pipeline's Parquet, its amounts DOUBLE (45.125 converted from another currency) and DECIMAL.
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    await sql.run(`COPY (SELECT * FROM (VALUES ('O-1', 'C-1', DATE '2026-11-02', 45.125::DOUBLE, 1.5::DECIMAL(9,2)),
+      ('O-2', 'C-1', DATE '2026-11-09', 1200.5, 0.0), ('O-3', 'C-2', DATE '2026-11-10', 12, 2.0))
+      t(order_id, customer_id, ordered_at, amount, refunded)) TO '${join(dir, 'orders.parquet')}' (FORMAT parquet)`);
+    sql.closeSync();
+    await writeFile(
+      join(dir, 'customers.csv'),
+      'customer_id;name;owner;monthly_value\nC-1;Café Müller;ana@contoso.example;1.200,50 €\nC-2;Bäckerei Kraus;ben@contoso.example;45,00 €\n',
+    );
+    const { book, report } = await readFeed(dir, { formats: { decimal: ',' } });
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers.map((c) => c.monthlyValue)).toEqual([1200.5, 45]);
+    expect(ordersOf(book, 'C-1')).toEqual([
+      ['2026-11-02', 45.125 - 1.5],
+      ['2026-11-09', 1200.5],
+    ]);
+    expect(ordersOf(book, 'C-2')).toEqual([['2026-11-10', 12 - 2]]);
+    // Its numbers carry no mark for the declaration to decide.
+    expect(report.files[1].notes.filter((n) => n.includes('decimal'))).toEqual([]);
+    expect(report.files[0].notes).toContain('monthly_value: decimal commas (declared in formats.decimal)');
+  });
+
   it("a Parquet column of integers like 19970101 (pandas reading CDNOW's raw file) reads as dates when declared", async () => {
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();
@@ -786,6 +812,32 @@ describe('amounts', () => {
       ['2026-11-20', 1200.5],
       ['2026-11-21', 1.2],
     ]);
+  });
+
+  it('a whole amount in two groups of thousands or more ("1,200,000", "1.200.000") reads as written whatever the mark, as lakhs do', async () => {
+    // Declared for the German orders, the comma left the CRM's US-written monthly value a bad row,
+    // while its lakh-grouped neighbour "12,00,000" read.
+    const customers =
+      'customer_id,name,owner,monthly_value\nC-1,Greenfield Cafe,ana@contoso.example,"1,200,000"\nC-2,Corner Deli,ben@contoso.example,"12,00,000"\n';
+    const orders =
+      'order_id;customer_id;ordered_at;amount\nO-1;C-1;2026-11-20;1.200.000 €\nO-2;C-2;2026-11-21;45,50 €\n';
+    const { book, report } = await feed(
+      { 'customers.csv': customers, 'orders.csv': orders },
+      { formats: { decimal: ',' } },
+    );
+    expect(report.rowsSkipped).toBe(0);
+    expect(book.customers.map((c) => c.monthlyValue)).toEqual([1200000, 1200000]);
+    expect(Array.from(book.orderAmount)).toEqual([1200000, 45.5]);
+    expect(report.files[0].notes).toContain(
+      'monthly_value: read as written, with a decimal point ("1,200,000"): the decimal comma formats.decimal declares decided no value',
+    );
+    // And the other way round: a point declared for the CRM leaves the German "1.200.000 €" at 1,200,000.
+    const declaredPoint = await feed(
+      { 'customers.csv': CUSTOMERS, 'orders.csv': orders.replace('45,50 €', '45.50') },
+      { formats: { decimal: '.' } },
+    );
+    expect(declaredPoint.report.rowsSkipped).toBe(0);
+    expect(Array.from(declaredPoint.book.orderAmount)).toEqual([1200000, 45.5]);
   });
 
   it.each([
