@@ -84,8 +84,12 @@ export async function undoLeftToReader(
   undo: RowUndo | null | undefined,
 ): Promise<string | undefined> {
   if (!undo) return undefined;
-  const ownerAddresses = await undo.ownerAddresses(undo.customer.owner);
-  const left = undoLeftTo(reader, undo.standing, undo.customer, undo.policy, ownerAddresses);
+  const { standing, customer, policy } = undo;
+  let left = undoLeftTo(reader, standing, customer, policy, []);
+  // The owner's stored addresses only tell an action taken under a former address of theirs from a
+  // handover: read them for such a row, not for every row a card shows.
+  if (left?.to === 'owner' && !isSystemActor(standing.actorId))
+    left = undoLeftTo(reader, standing, customer, policy, await undo.ownerAddresses(customer.owner));
   if (!left) return undefined;
   const owner = left.to === 'owner' ? await undo.repName(left.owner) : '';
   return undoerName(left, () => owner);

@@ -454,6 +454,11 @@ function flaggedAgain(standingInMonth: readonly AuditRow[], timeZone: string): R
     }));
 }
 
+/** Whether `week` listed the customer past the card's first page in `month`: a listing no audit row records. */
+export function pastTheCardIn(month: string): (week: ListedWeek) => boolean {
+  return (w) => w.page !== null && w.page > 1 && w.day.startsWith(`${month}-`);
+}
+
 /**
  * The weeks of the month a customer was on a rep's list past the card's first page (behind "Show
  * the next", of a card that reached the rep), which no audit row records. A week is known by its
@@ -467,13 +472,8 @@ function listedPastTheCard(
 ): Relisting[] {
   return [...(listedWeeks ?? [])].flatMap(([customerId, weeks]) =>
     weeks
-      .filter(
-        (w) =>
-          w.page !== null &&
-          w.page > 1 &&
-          w.day.startsWith(`${month}-`) &&
-          cardOutcome(deliveries?.get(w.run), w.owner) === 'delivered',
-      )
+      .filter(pastTheCardIn(month))
+      .filter((w) => cardOutcome(deliveries?.get(w.run), w.owner) === 'delivered')
       .map((w) => ({
         customerId,
         name: '',

@@ -3,6 +3,7 @@
 export {
   computeMonthlySummary,
   PRIOR_MONTHS_NEEDED,
+  pastTheCardIn,
   priorMonthsOf,
   RECHURN_DAYS_AFTER_COOL_DOWN,
   RECHURN_WINDOW_DAYS,

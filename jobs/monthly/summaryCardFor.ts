@@ -14,6 +14,7 @@ import {
   type ComebackOutcomes,
   computeMonthlySummary,
   type MonthlySummary,
+  pastTheCardIn,
   priorMonthsOf,
   reChurnWindowDays,
   type SummaryInput,
@@ -76,16 +77,19 @@ export async function weeklyDeliveries(
 const LISTING_READS = 8;
 
 /**
- * The weeks on the lists of each customer won back in `rows` (the months the re-churn window
- * reaches): one point read a saved customer. A relisting past the card's first page is kept only there.
+ * The weeks of `month` each customer won back in `rows` (the months the re-churn window reaches) was
+ * on a list past the card's first page, which only the listing store keeps: one point read a saved
+ * customer. Only those weeks are kept: a big book's saved customers hold hundreds of MB of weeks.
  */
-async function savedCustomersWeeks(
+export async function savedCustomersWeeks(
   listings: Pick<Storage['listings'], 'read'>,
   rows: readonly AuditRow[],
+  month: string,
 ): Promise<Map<string, readonly ListedWeek[]>> {
   const saved = [...new Set(rows.filter((r) => r.action === 'won_back').map((r) => r.customerId))];
+  const inMonth = pastTheCardIn(month);
   const weeks = await runLimited(
-    saved.map((id) => async () => [id, await listings.read(id)] as const),
+    saved.map((id) => async () => [id, (await listings.read(id)).filter(inMonth)] as const),
     LISTING_READS,
   );
   return new Map(weeks.filter(([, w]) => w.length > 0));
@@ -124,7 +128,7 @@ export async function summaryCardFor(
     ),
   ]);
   const priorRows = prior.flat();
-  const listedWeeks = await savedCustomersWeeks(storage.listings, [...priorRows, ...rows]);
+  const listedWeeks = await savedCustomersWeeks(storage.listings, [...priorRows, ...rows], month);
   const summary = computeMonthlySummary({
     month,
     rows,
@@ -133,9 +137,7 @@ export async function summaryCardFor(
       rows,
       options.now && localDate(options.now, options.timeZone),
       // The runs of the month's listings past a card's first page: counted only on a card that went out.
-      [...listedWeeks.values()]
-        .flat()
-        .flatMap((w) => ((w.page ?? 0) > 1 && w.day.startsWith(`${month}-`) ? [w.run] : [])),
+      [...listedWeeks.values()].flat().map((w) => w.run),
     ),
     listedWeeks,
     priorRows,

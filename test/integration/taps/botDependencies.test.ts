@@ -78,6 +78,12 @@ describe('the wiring', () => {
     );
     expect((await submit('moved')).text).toBe('Recorded "lost": Customer cust-1.');
     expect((await storage.state.get('cust-1'))?.state.lostReason).toBe('moved');
+    // The daily digest offers a row's Undo by the admins and tenant the handler enforces, not by none.
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    expect((await wiring.followUps(quiet)).config.access).toMatchObject({
+      tenantId: 'tenant-1',
+      adminUserIds: ['aad-admin'],
+    });
   });
 
   /** The wiring over the demo feed, on tables of their own. */

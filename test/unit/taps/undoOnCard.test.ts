@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR_PREFIX } from '../../../bot/taps/actionTypes';
 import type { AccessPolicy } from '../../../bot/taps/authorise';
-import { type CardReader, undoLeftTo as leftTo, undoerName } from '../../../bot/taps/undoOnCard';
+import {
+  type CardReader,
+  undoLeftTo as leftTo,
+  undoerName,
+  undoLeftToReader,
+} from '../../../bot/taps/undoOnCard';
 import { buildWeeklyCard } from '../../../cards';
 import { buildDigestCard } from '../../../cards/buildDigestCard';
 import type { CustomerOutcome } from '../../../cards/cardModels';
@@ -116,6 +121,31 @@ describe('undoLeftTo: whom a card leaves the Undo of a row to, when its reader m
   it('a reader whose install stored no address cannot undo even their own action', () => {
     const saved = row({ id: 'r1', action: 'reached_out' });
     expect(undoLeftTo({ ...ana, email: '' }, saved, atRisk(), POLICY)).toBe('Ana Ruiz');
+  });
+
+  it("reads the owner's stored addresses only for a row they can decide: a third reader's, taken under another address", async () => {
+    const reads: string[] = [];
+    const undo = (standing: AuditRow) => ({
+      standing,
+      customer: atRisk(),
+      policy: POLICY,
+      repName: async (owner: string) => NAMES[owner] ?? owner,
+      ownerAddresses: async (owner: string) => {
+        reads.push(owner);
+        return ['ana@demo.example', 'ana.ruiz@demo.example'];
+      },
+    });
+    // Every card row a tap or `list` shows its owner: her own action, and an admin's she may not undo.
+    expect(await undoLeftToReader(ana, undo(row({ id: 'r1', action: 'reached_out' })))).toBeUndefined();
+    const adas = row({ id: 'r2', action: 'lost', actorId: ada.userId, actorName: 'Ada Admin' });
+    expect(await undoLeftToReader(ana, undo(adas))).toBe('Ada Admin');
+    // Ben reads an action taken under Ana's address now: hers or Ada's, whatever Ana's install says.
+    expect(await undoLeftToReader(ben, undo(adas))).toBe('Ada Admin');
+    expect(reads).toEqual([]);
+    // Under Ana's sign-in name: only her stored addresses tell it from a handover.
+    const underUpn = { ...adas, id: 'r3', owner: 'ana.ruiz@demo.example' };
+    expect(await undoLeftToReader(ben, undo(underUpn))).toBe('Ada Admin');
+    expect(reads).toEqual(['ana@demo.example']);
   });
 });
 
