@@ -20,9 +20,10 @@ export interface EarlierRunNaming extends Omit<RunNaming, 'rep'> {
 /**
  * The admins' notices the run before this one (`earlierKey`: last week's, yesterday's) left to this
  * run key's ticks, its own being over: the one it kept unposted (retryNotice), and, when its last
- * attempt deferred the notice to a later tick that never ran (the host was down at the run key's
- * last tick), one of its reps with no card whom no notice named. Each tick tries them under the
- * earlier run key, where postOnce records them: a rerun posts neither twice.
+ * attempt deferred the notice to a later tick that never ran to its end (the host down at the run
+ * key's last tick, or the process dying during it), one of its reps with no card whom no notice
+ * named. Each tick tries them under the earlier run key, where postOnce records them: a rerun posts
+ * neither twice.
  */
 export async function tellEarlierRun(
   deps: {
@@ -57,7 +58,7 @@ export async function tellEarlierRun(
     deps,
   );
   if (result === 'posted')
-    deps.log.info(`run ${earlierKey}: its reps with no card told of after its last tick did not run`, {
+    deps.log.info(`run ${earlierKey}: its reps with no card told of after its last tick did not complete`, {
       runKey: earlierKey,
     });
   else if (result === 'failed' || result === 'no_recipient')

@@ -66,7 +66,8 @@ export function untoldText(
 
 /**
  * The admins' notice of the reps an earlier run (`which`: "last week's run") left without a card
- * and no notice told of, its last tick, which would have, never having run; as untoldText.
+ * and no notice told of, its last tick, which would have, not having run to its end (the host down,
+ * or the process dying during it: its row cannot tell which); as untoldText.
  */
 export function missedTickText(
   title: { run: string; which: string; sent: 'card' | 'digest' },
@@ -74,7 +75,7 @@ export function missedTickText(
   rep: (address: string) => string,
 ): string {
   return noticeText(
-    `${title.run} (${title.which}): ${plural(reps.length, 'rep')} got no ${title.sent}, and the admins were not told: the run's last tick did not run.`,
+    `${title.run} (${title.which}): ${plural(reps.length, 'rep')} got no ${title.sent}, and the admins were not told: the run's last tick did not complete.`,
     reps,
     rep,
   );

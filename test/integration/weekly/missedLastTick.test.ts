@@ -4,6 +4,7 @@ import {
   completed,
   conversationOf,
   depsFor,
+  dyingAt,
   installReps,
   openWeeklyWorld,
   slippingBook,
@@ -37,8 +38,9 @@ describe("the week's last tick does not run", () => {
   afterEach(async () => {
     await world.stop();
   });
-  const deps = () =>
+  const deps = (storage = world.storage) =>
     depsFor(world, slippingBook([ANA, BEN], { slipping: 1 }), {
+      storage,
       config: { timeZone: TIME_ZONE, weeklySendAt: { weekday: 7, hour: 23, minute: 3 } },
       notifyAdmins: async (text) => {
         if (answer === 'posted') notices.push(text);
@@ -55,7 +57,7 @@ describe("the week's last tick does not run", () => {
     expect(notices).toHaveLength(1);
     const [title, ...lines] = notices[0].split('\n');
     expect(title).toBe(
-      `Weekly run ${RUN_KEY} (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not run.`,
+      `Weekly run ${RUN_KEY} (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not complete.`,
     );
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^- Rep ${BEN} \\(${BEN}\\): `));
@@ -65,6 +67,21 @@ describe("the week's last tick does not run", () => {
     expect(notices).toHaveLength(1);
     expect([...(await world.storage.runs.namedInNotices(RUN_KEY))]).toEqual([`failed:${BEN}`]);
     expect(world.fake.sentTo(conversationOf(ANA))).toHaveLength(1);
+  });
+
+  it("the last tick starts and dies before its notice: next week's first tick tells of the rep, not that the tick did not run", async () => {
+    for (let n = 0; n < 3; n++) completed(await at(n));
+    // 23:48 runs and the process dies when it comes to Ben's send (a deploy, the host's time limit).
+    const dying = { ...world.storage, runs: dyingAt(world.storage.runs, 'claimSend') };
+    await expect(runWeekly(deps(dying), { now: tick(3) })).rejects.toThrow('injected crash');
+    expect(notices).toEqual([]);
+    await at(4);
+    expect(notices).toHaveLength(1);
+    const [title, ...lines] = notices[0].split('\n');
+    expect(title).toBe(
+      `Weekly run ${RUN_KEY} (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not complete.`,
+    );
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^- Rep ${BEN} \\(${BEN}\\): HTTP 503`))]);
   });
 
   it('the last tick runs: its notice is the only one, next week posts nothing', async () => {
