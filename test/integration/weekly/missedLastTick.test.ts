@@ -103,3 +103,60 @@ describe("the week's last tick does not run", () => {
     expect(notices[0]).toMatch(new RegExp(`^Weekly run ${RUN_KEY} \\(last week's run\\): 1 rep got no card`));
   });
 });
+
+describe("a rep's card after a wait Teams asked for is left to the week's last tick, which does not run", () => {
+  let world: WeeklyWorld;
+  let notices: string[];
+  let clock: number;
+  /** Sunday 29 November 2026, 22:03 in Chicago: the send time, an hour before the week's last attempts. */
+  const sendTime = new Date('2026-11-30T04:03:00Z');
+  const tickAt = (n: number) => new Date(sendTime.getTime() + n * 15 * 60_000);
+  beforeEach(async () => {
+    clock = sendTime.getTime();
+    world = await openWeeklyWorld('missedwait', { fakeNow: () => clock });
+    notices = [];
+    await installReps(world, [ANA, BEN]);
+  });
+  afterEach(async () => {
+    await world.stop();
+  });
+  const at = (n: number) => {
+    clock = tickAt(n).getTime();
+    return runWeekly(
+      depsFor(world, slippingBook([ANA, BEN], { slipping: 1 }), {
+        config: { timeZone: TIME_ZONE, weeklySendAt: { weekday: 7, hour: 22, minute: 3 } },
+        notifyAdmins: async (text) => {
+          notices.push(text);
+          return 'posted';
+        },
+      }),
+      { now: tickAt(n) },
+    );
+  };
+
+  it("the admins read his card goes out after the wait; next week's first tick tells them it did not, once", async () => {
+    // 22:03: Teams asks to wait 100 minutes (until 23:43); the week's attempts end at 22:48, whose
+    // notice says his card goes out once the wait is over: on 23:48's tick, which never runs.
+    world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 6000 }, 1);
+    for (let n = 0; n < 7; n++) await at(n);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('their card goes out once the wait is over, after Sun 29 Nov at 11:43 PM');
+    for (let n = 8; n < 12; n++) await at(n);
+    expect(notices).toHaveLength(2);
+    const [title, ...lines] = notices[1].split('\n');
+    expect(title).toBe(
+      `Weekly run ${RUN_KEY} (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not complete.`,
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^- Rep ${BEN} \\(${BEN}\\): Teams asked to wait `));
+    expect(lines[0]).not.toContain('their card goes out');
+    expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(0);
+  });
+
+  it("the last tick runs: he gets his card after the wait, and next week's ticks post nothing", async () => {
+    world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 6000 }, 1);
+    for (let n = 0; n < 12; n++) await at(n);
+    expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(1);
+    expect(notices).toHaveLength(1);
+  });
+});
