@@ -45,17 +45,17 @@ export async function tellEarlierRun(
   const told = await deps.runs.namedInNotices(earlierKey);
   // The kept notice names its reps, posted or not: they are not named twice.
   for (const key of pending?.named ?? []) told.add(key);
+  const missed = notReachedIn(run);
   const untold = await untoldOf(
-    notReachedIn(run)
-      .filter(naming.tells ?? (() => true))
-      .map(noCardAfterWait),
+    missed.listed.filter(naming.tells ?? (() => true)).map(noCardAfterWait),
     told,
     async (rep) => (await deps.runs.getDelivery(earlierKey, rep))?.status === 'delivered',
   );
   if (untold.length === 0) return;
   const names = await naming.names();
   const named = untold.map(toldKey);
-  const text = missedTickText(naming, untold, (rep) => repNameWithAddress(names, rep));
+  const row = { listed: missed.listed.length, count: missed.count };
+  const text = missedTickText(naming, untold, (rep) => repNameWithAddress(names, rep), row);
   const result = await postOnce(
     text,
     { runKey: earlierKey, at: now.toISOString(), kind: moreKind(named), named },

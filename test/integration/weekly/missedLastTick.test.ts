@@ -7,6 +7,7 @@ import {
   dyingAt,
   installReps,
   openWeeklyWorld,
+  repEmails,
   slippingBook,
   TIME_ZONE,
   type WeeklyWorld,
@@ -82,6 +83,31 @@ describe("the week's last tick does not run", () => {
       `Weekly run ${RUN_KEY} (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not complete.`,
     );
     expect(lines).toEqual([expect.stringMatching(new RegExp(`^- Rep ${BEN} \\(${BEN}\\): HTTP 503`))]);
+  });
+
+  it("many reps without the app: next week's notice names the rep whose sends failed first, and says how many the run's row does not list", async () => {
+    // 60 reps have never installed the app, more than the run's row lists; Zed's sends keep failing.
+    const ZED = 'zed@x.com';
+    const noApp = repEmails(60);
+    await installReps(world, [ZED]);
+    world.fake.injectForConversation(conversationOf(ZED), { status: 503 });
+    const book = slippingBook([ANA, ...noApp, ZED], { slipping: 1 });
+    const many = (n: number) =>
+      runWeekly(
+        { ...deps(), readBook: async () => ({ book, report: { files: [], rowsSkipped: 0 } }) },
+        { now: tick(n) },
+      );
+    for (let n = 0; n < 3; n++) expect(completed(await many(n))).toMatchObject({ adminNotice: 'deferred' });
+    await many(4);
+    expect(notices).toHaveLength(1);
+    const [title, ...lines] = notices[0].split('\n');
+    expect(title).toMatch(/^Weekly run weekly-2026-W48 \(last week's run\): \d+ reps got no card, /);
+    expect(lines[0]).toMatch(new RegExp(`^- Rep ${ZED} \\(${ZED}\\): HTTP 503`));
+    const listed = Number(/: (\d+) reps got no card/.exec(title)?.[1]);
+    expect(listed).toBeLessThan(61);
+    expect(lines.at(-1)).toBe(
+      `- the run's row lists ${listed} of its 61 reps with no card: the others, some perhaps told of before, are in the run's log`,
+    );
   });
 
   it('the last tick runs: its notice is the only one, next week posts nothing', async () => {

@@ -47,6 +47,7 @@ describe('which reps a notice of the run has told of', () => {
       { run: 'Follow-ups daily-2026-11-24', which: "yesterday's run", sent: 'digest' },
       reps,
       (r) => `Rep ${r}`,
+      { listed: LISTED_IN_TEXT + 2, count: LISTED_IN_TEXT + 2 },
     ).split('\n');
     expect(lines[0]).toBe(
       `Follow-ups daily-2026-11-24 (yesterday's run): ${LISTED_IN_TEXT + 2} reps got no digest, and the admins were not told: the run's last tick did not complete.`,
