@@ -3,9 +3,10 @@ import { type RepNames, repNameWithAddress } from '../../cards/repNames';
 import type { RunLedger } from '../../storage/runLedger';
 import type { RunNaming } from './runClosing';
 import { missedTickText, moreKind, toldKey, untoldOf } from './toldReps';
+import { noCardAfterWait } from './weeklyAfterWait';
 import { type AdminNotifier, type NoticeRuns, pendingNoticeOf, postOnce, retryNotice } from './weeklyNotice';
 import { notReachedIn } from './weeklyRepsBack';
-import { previousAttempt } from './weeklyRetry';
+import { runSettled } from './weeklyRetry';
 
 /**
  * How the notice of an earlier run's reps no notice told of names the run (`run`, and `which`:
@@ -20,9 +21,10 @@ export interface EarlierRunNaming extends Omit<RunNaming, 'rep'> {
 /**
  * The admins' notices the run before this one (`earlierKey`: last week's, yesterday's) left to this
  * run key's ticks, its own being over: the one it kept unposted (retryNotice), and, when its last
- * attempt deferred the notice to a later tick that never ran (the host was down at the run key's
- * last tick), one of its reps with no card whom no notice named. Each tick tries them under the
- * earlier run key, where postOnce records them: a rerun posts neither twice.
+ * attempt left the notice, or a rep's card after a wait Teams asked for, to a later tick that never
+ * ran to its end (the host down at the run key's last tick, or the process dying during it), one of
+ * its reps with no card whom no notice named so. Each tick tries them under the earlier run key, where postOnce records them: a rerun posts
+ * neither twice.
  */
 export async function tellEarlierRun(
   deps: {
@@ -38,26 +40,29 @@ export async function tellEarlierRun(
   const run = await deps.runs.getRun(earlierKey);
   const pending = pendingNoticeOf(run);
   if (pending) await retryNotice(deps, earlierKey, pending, now);
-  if (!run?.finishedAt || previousAttempt(run)?.adminNotice !== 'deferred') return;
+  // Settled: its last attempt posted its notice and left no card to a later tick.
+  if (!run?.finishedAt || runSettled(run)) return;
   const told = await deps.runs.namedInNotices(earlierKey);
   // The kept notice names its reps, posted or not: they are not named twice.
   for (const key of pending?.named ?? []) told.add(key);
+  const missed = notReachedIn(run);
   const untold = await untoldOf(
-    notReachedIn(run).filter(naming.tells ?? (() => true)),
+    missed.listed.filter(naming.tells ?? (() => true)).map(noCardAfterWait),
     told,
     async (rep) => (await deps.runs.getDelivery(earlierKey, rep))?.status === 'delivered',
   );
   if (untold.length === 0) return;
   const names = await naming.names();
   const named = untold.map(toldKey);
-  const text = missedTickText(naming, untold, (rep) => repNameWithAddress(names, rep));
+  const row = { listed: missed.listed.length, count: missed.count };
+  const text = missedTickText(naming, untold, (rep) => repNameWithAddress(names, rep), row);
   const result = await postOnce(
     text,
     { runKey: earlierKey, at: now.toISOString(), kind: moreKind(named), named },
     deps,
   );
   if (result === 'posted')
-    deps.log.info(`run ${earlierKey}: its reps with no card told of after its last tick did not run`, {
+    deps.log.info(`run ${earlierKey}: its reps with no card told of after its last tick did not complete`, {
       runKey: earlierKey,
     });
   else if (result === 'failed' || result === 'no_recipient')

@@ -39,8 +39,8 @@ export interface RunClosing {
   elapsedMs: () => number;
   /**
    * No later tick runs this run key (the timer's next tick is in the next week, or day): the notice
-   * is posted now, as no later attempt would post it. When this tick does not run at all, the next
-   * run key's ticks tell of the reps the deferring tick left without a card (tellEarlierRun).
+   * is posted now, as no later attempt would post it. When this tick does not run, or dies before its
+   * end, the next run key's ticks tell of the reps the deferring tick left without a card (tellEarlierRun).
    */
   lastTick?: boolean;
   /**

@@ -66,18 +66,23 @@ export function untoldText(
 
 /**
  * The admins' notice of the reps an earlier run (`which`: "last week's run") left without a card
- * and no notice told of, its last tick, which would have, never having run; as untoldText.
+ * and no notice told of, its last tick, which would have, not having run to its end (the host down,
+ * or the process dying during it: its row cannot tell which); as untoldText. `row`: how many reps
+ * with no card the run's row lists, of how many; the others are only in its log.
  */
 export function missedTickText(
   title: { run: string; which: string; sent: 'card' | 'digest' },
   reps: readonly NotReached[],
   rep: (address: string) => string,
+  row: { listed: number; count: number },
 ): string {
-  return noticeText(
-    `${title.run} (${title.which}): ${plural(reps.length, 'rep')} got no ${title.sent}, and the admins were not told: the run's last tick did not run.`,
+  const text = noticeText(
+    `${title.run} (${title.which}): ${plural(reps.length, 'rep')} got no ${title.sent}, and the admins were not told: the run's last tick did not complete.`,
     reps,
     rep,
   );
+  if (row.count <= row.listed) return text;
+  return `${text}\n- the run's row lists ${row.listed} of its ${row.count} reps with no ${title.sent}: the others, some perhaps told of before, are in the run's log`;
 }
 
 /** A notice naming `reps`: the title, then each rep with their reason, the ones past LISTED_IN_TEXT left to the log. */

@@ -57,8 +57,27 @@ export function afterTeamsWait(
         ...failed,
         error: `${o.error}: the wait ends ${when}, after the week's last quarter-hour tick, so no card follows this week unless the run is forced`,
       };
-    return { ...o, error: `${o.error}: their card goes out once the wait is over, after ${when}` };
+    return { ...o, error: `${o.error}: ${CARD_AFTER_WAIT}${when}` };
   });
+}
+
+/** What a rep's account says of the card a later tick sends once Teams' wait is over (then the wait's end). */
+const CARD_AFTER_WAIT = 'their card goes out once the wait is over, after ';
+
+/**
+ * A rep whose card was left to the tick after a wait Teams asked for (`retryAt`), that tick never
+ * having run to its end: failed, as a send after the wait that failed leaves them (told of again
+ * when a notice told of the wait), their account saying no card followed.
+ */
+export function noCardAfterWait(n: NotReached): NotReached {
+  const { retryAt, ...failed } = n;
+  if (retryAt === undefined) return n;
+  const at = n.detail.lastIndexOf(CARD_AFTER_WAIT);
+  const detail =
+    at < 0
+      ? `${n.detail}: no card followed the wait`
+      : `${n.detail.slice(0, at)}their card was to go out once the wait was over, after ${n.detail.slice(at + CARD_AFTER_WAIT.length)}, and none did`;
+  return { ...failed, detail };
 }
 
 /**

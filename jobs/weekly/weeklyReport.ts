@@ -536,10 +536,15 @@ export function ledgerSummary<
   const waits = details
     .filter((n) => n.retryAt !== undefined)
     .sort((a, b) => (a.retryAt ?? '').localeCompare(b.retryAt ?? ''));
+  // Then the reps whose sends failed or Teams refused, before those without the app: when the run's
+  // last tick does not complete, the next run key's notice names its reps from here (tellEarlierRun),
+  // and these are the ones a late tick adds; the reps without the app an earlier notice most often named.
+  const others = details.filter((n) => n.retryAt === undefined);
+  const byStatus = (status: NotReached['status']) => others.filter((n) => n.status === status);
   return {
     ...rest,
     notReached: leading(
-      [...waits, ...details.filter((n) => n.retryAt === undefined)],
+      [...waits, ...byStatus('failed'), ...byStatus('unreachable'), ...byStatus('no_conversation')],
       LEDGER_LIST_CHARS.notReached,
     ),
     notReachedCount: notReached.length,

@@ -31,19 +31,26 @@ const missedSchema = z.object({
     )
     .default([])
     .catch([]),
+  /** How many reps the run did not reach, listed or not (rows before it have none: as many as listed). */
+  notReachedCount: z.number().int().min(0).optional().catch(undefined),
 });
 
 /** The reps a run's report names as not reached; none when it cannot be read. */
 function notReachedOf(run: RunRecord): z.output<typeof missedSchema>['notReached'] {
+  return missedOf(run).notReached;
+}
+
+/** The part of a run's report naming the reps it did not reach; none when it cannot be read. */
+function missedOf(run: RunRecord): z.output<typeof missedSchema> {
   let report: unknown;
   try {
     report = JSON.parse(run.report ?? '{}');
   } catch (err) {
-    if (err instanceof SyntaxError) return [];
+    if (err instanceof SyntaxError) return { notReached: [] };
     throw err;
   }
   const parsed = missedSchema.safeParse(report);
-  return parsed.success ? parsed.data.notReached : [];
+  return parsed.success ? parsed.data : { notReached: [] };
 }
 
 const NOT_REACHED_STATUSES: readonly string[] = ['unreachable', 'no_conversation', 'failed'];
@@ -51,13 +58,16 @@ const isNotReachedStatus = (status: string): status is NotReached['status'] =>
   NOT_REACHED_STATUSES.includes(status);
 
 /**
- * The reps a finished run's report names as not reached, with why as its account gave it (the leading
- * ones the row keeps, ledgerSummary); none when it cannot be read.
+ * The reps a finished run's report names as not reached, with why as its account gave it (`listed`:
+ * the leading ones the row keeps, ledgerSummary), and how many it did not reach (`count`, listed or
+ * not); none when it cannot be read.
  */
-export function notReachedIn(run: RunRecord): NotReached[] {
-  return notReachedOf(run).flatMap(({ status, ...n }) =>
+export function notReachedIn(run: RunRecord): { listed: NotReached[]; count: number } {
+  const { notReached, notReachedCount } = missedOf(run);
+  const listed = notReached.flatMap(({ status, ...n }) =>
     isNotReachedStatus(status) ? [{ ...n, status }] : [],
   );
+  return { listed, count: Math.max(notReachedCount ?? 0, notReached.length) };
 }
 
 /**

@@ -29,8 +29,6 @@ const previousAttemptSchema = z.object({
   retry: z.enum(['next_tick', 'rep_time', 'none']).optional(),
   /** When the first rep Teams asked to wait is sent their card, once the wait is over (rows before have none). */
   afterWaitAt: z.string().optional(),
-  /** What the attempt did with the admins' notice: `deferred`, a later tick of the run key posts it. */
-  adminNotice: z.string().optional(),
 });
 export type PreviousAttempt = z.output<typeof previousAttemptSchema>;
 

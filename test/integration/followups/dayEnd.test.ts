@@ -95,7 +95,7 @@ describe("the digest's day ends", () => {
     expect(notices).toHaveLength(1);
     const [title, ...lines] = notices[0].split('\n');
     expect(title).toBe(
-      "Follow-ups daily-2026-11-24 (yesterday's run): 1 rep got no digest, and the admins were not told: the run's last tick did not run.",
+      "Follow-ups daily-2026-11-24 (yesterday's run): 1 rep got no digest, and the admins were not told: the run's last tick did not complete.",
     );
     expect(lines).toEqual([expect.stringMatching(new RegExp(`^- Rep ${ANA} \\(${ANA}\\): HTTP 503`))]);
   });

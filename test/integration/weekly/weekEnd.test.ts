@@ -102,7 +102,7 @@ describe("the week's last tick", () => {
     await ticksFrom(LAST_TICK, 4);
     expect(notices).toHaveLength(2);
     expect(notices[1].split('\n')).toEqual([
-      "Weekly run weekly-2026-W48 (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not run.",
+      "Weekly run weekly-2026-W48 (last week's run): 1 rep got no card, and the admins were not told: the run's last tick did not complete.",
       expect.stringMatching(new RegExp(`^- Rep ${CARL} \\(${CARL}\\): HTTP 503`)),
     ]);
   });

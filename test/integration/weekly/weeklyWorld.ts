@@ -335,9 +335,17 @@ export function personalActivity(
 
 /** The ledger, but finishing a run row throws: the process died just before it. */
 export function dyingAtFinish(runs: WeeklyWorld['storage']['runs']): WeeklyWorld['storage']['runs'] {
+  return dyingAt(runs, 'finishRun');
+}
+
+/** The ledger, but its `method` throws: the process died when the run came to it. */
+export function dyingAt(
+  runs: WeeklyWorld['storage']['runs'],
+  method: keyof WeeklyWorld['storage']['runs'],
+): WeeklyWorld['storage']['runs'] {
   return new Proxy(runs, {
     get(target, name, receiver) {
-      if (name === 'finishRun')
+      if (name === method)
         return async () => {
           throw new Error('injected crash: the process died');
         };

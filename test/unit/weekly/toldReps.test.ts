@@ -37,7 +37,7 @@ describe('which reps a notice of the run has told of', () => {
     expect(moreKind(['failed:a'])).toMatch(/^more_[0-9a-f]{32}$/);
   });
 
-  it('the notice of a run whose last tick did not run says which run, and leaves the reps past the list to the log', () => {
+  it('the notice of a run whose last tick did not complete says which run, and leaves the reps past the list to the log', () => {
     const reps: NotReached[] = Array.from({ length: LISTED_IN_TEXT + 2 }, (_, i) => ({
       rep: `rep${i}@x.com`,
       status: 'failed',
@@ -47,9 +47,10 @@ describe('which reps a notice of the run has told of', () => {
       { run: 'Follow-ups daily-2026-11-24', which: "yesterday's run", sent: 'digest' },
       reps,
       (r) => `Rep ${r}`,
+      { listed: LISTED_IN_TEXT + 2, count: LISTED_IN_TEXT + 2 },
     ).split('\n');
     expect(lines[0]).toBe(
-      `Follow-ups daily-2026-11-24 (yesterday's run): ${LISTED_IN_TEXT + 2} reps got no digest, and the admins were not told: the run's last tick did not run.`,
+      `Follow-ups daily-2026-11-24 (yesterday's run): ${LISTED_IN_TEXT + 2} reps got no digest, and the admins were not told: the run's last tick did not complete.`,
     );
     expect(lines[1]).toBe('- Rep rep0@x.com: HTTP 503');
     expect(lines).toHaveLength(LISTED_IN_TEXT + 2);
