@@ -56,7 +56,10 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
   const rulesPath = () => join(dir, 'rules.json');
   const save = (text: string) => writeFile(rulesPath(), text);
   /** An instance of the app: the wiring over the world's fake Teams, at the test's clock. */
-  const instance = async (admins = `aad-${ADMIN}`): Promise<{ wiring: Wiring; log: MemoryLog }> => {
+  const instance = async (
+    admins = `aad-${ADMIN}`,
+    sender = world.sender,
+  ): Promise<{ wiring: Wiring; log: MemoryLog }> => {
     const log = new MemoryLog();
     const config = loadConfig({
       STORAGE_CONNECTION_STRING: world.connectionString,
@@ -67,7 +70,7 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
       ADMIN_USER_IDS: admins,
       MicrosoftAppTenantId: 'tenant-1',
     });
-    const wiring = await wire(config, { clock: () => new Date(now), log, sender: world.sender });
+    const wiring = await wire(config, { clock: () => new Date(now), log, sender });
     return { wiring, log };
   };
   const context = (functionName: string) =>
@@ -212,6 +215,42 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     );
     // A direct call of the wiring (the local stack's "run now") still stops on the error.
     await expect(wiring.followUps(log)).rejects.toBeInstanceOf(RulesError);
+  });
+
+  it('with no valid rules file, a second instance on the tick, finding the notice being posted, waits too: no alert', async () => {
+    now = Date.parse('2026-11-22T18:00:00Z');
+    await save('{ "capPerRep": 4 ');
+    // The first instance's post to the admin is slow: Teams answers once the second has read the ledger.
+    let posting = () => {};
+    const started = new Promise<void>((resolve) => {
+      posting = resolve;
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = Object.assign(Object.create(world.sender), {
+      sendCard: async (...args: Parameters<typeof world.sender.sendCard>) => {
+        posting();
+        await released;
+        return world.sender.sendCard(...args);
+      },
+    });
+    const first = await instance(`aad-${ADMIN}`, slow);
+    const second = await instance();
+    await installReps({ ...world, storage: first.wiring.storage }, [ADMIN]);
+    const firstTick = ticks(first.wiring, first.log).weekly();
+    await started;
+    const secondTick = ticks(second.wiring, second.log).weekly();
+    const waiting = { status: 'waiting_for_rules', source: rulesPath() };
+    await expect(secondTick.finally(release)).resolves.toMatchObject(waiting);
+    await expect(firstTick).resolves.toMatchObject(waiting);
+    expect(second.log.lines).toContainEqual(
+      expect.stringMatching(
+        /^warn weekly run: waiting for a valid rules file: .*the admins are being told in Teams/,
+      ),
+    );
+    expect(rulesNotices()).toHaveLength(1);
   });
 
   it('with no valid rules file and no admin to tell, each tick fails: the alert is how anyone hears', async () => {
