@@ -12,6 +12,7 @@ import { type Wiring, wire } from '../../../functions/wiring';
 import type { WaitingForRulesReport } from '../../../jobs/weekly/rulesFileNotice';
 import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { RulesError } from '../../../rules';
+import { heldNotifier } from '../../helpers/heldNotifier';
 import { texts } from '../../unit/cards/cardWalk';
 import { MemoryLog } from '../bot/recordingPorts';
 import {
@@ -221,18 +222,10 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     now = Date.parse('2026-11-22T18:00:00Z');
     await save('{ "capPerRep": 4 ');
     // The first instance's post to the admin is slow: Teams answers once the second has read the ledger.
-    let posting = () => {};
-    const started = new Promise<void>((resolve) => {
-      posting = resolve;
-    });
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const teams = heldNotifier('posted');
     const slow = Object.assign(Object.create(world.sender), {
       sendCard: async (...args: Parameters<typeof world.sender.sendCard>) => {
-        posting();
-        await released;
+        await teams.notify('');
         return world.sender.sendCard(...args);
       },
     });
@@ -240,10 +233,10 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     const second = await instance();
     await installReps({ ...world, storage: first.wiring.storage }, [ADMIN]);
     const firstTick = ticks(first.wiring, first.log).weekly();
-    await started;
+    await teams.posting;
     const secondTick = ticks(second.wiring, second.log).weekly();
     const waiting = { status: 'waiting_for_rules', source: rulesPath() };
-    await expect(secondTick.finally(release)).resolves.toMatchObject(waiting);
+    await expect(secondTick.finally(teams.release)).resolves.toMatchObject(waiting);
     await expect(firstTick).resolves.toMatchObject(waiting);
     expect(second.log.lines).toContainEqual(
       expect.stringMatching(
