@@ -31,7 +31,7 @@ export interface RunNotice {
 /**
  * What postOnce came to: besides the post's own result, `already_sent` (recorded, or told by an
  * earlier run), `under_way` (another instance claimed the post moments ago and answers for it) and
- * `unconfirmed` (posted as often as a notice may be without being recorded: not posted again).
+ * `unconfirmed` (its post started as often as a notice's may be, none recorded: not posted again).
  */
 export type PostOnceResult = NoticeResult | 'not_configured' | 'already_sent' | 'under_way' | 'unconfirmed';
 

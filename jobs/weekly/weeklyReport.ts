@@ -456,9 +456,12 @@ function noticeLine(notice: WeeklyRunDone['adminNotice']): string | null {
   }
 }
 
-/** A notice posted as often as one may be with no record of it reaching the ledger (postOnce). */
+/**
+ * A notice whose post was started as often as one may be with none recorded (postOnce): each may have
+ * gone out before storage refused its record, or the process stopped before posting.
+ */
 const UNCONFIRMED_LINE =
-  "The admins' notice was posted earlier but storage never recorded it: not posted again (the admins may have it).";
+  "The admins' notice was started as often as it may be with no record that it went out (storage refused the record, or the process stopped): not posted again (the admins may or may not have it).";
 
 /** A rep an earlier attempt of a run already handled, as the ledger recorded it (`customers`: rows on their card). */
 export function fromLedger(rep: string, customers: number, row: Delivery): RepOutcome {
