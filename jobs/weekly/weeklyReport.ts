@@ -450,10 +450,16 @@ function noticeLine(notice: WeeklyRunDone['adminNotice']): string | null {
     case 'failed':
       return "The admins' notice could not be posted: it is tried again on each tick this week and next.";
     case 'under_way':
-      return "Another instance is posting the admins' notice: a later tick checks that it went out.";
     case 'unconfirmed':
-      return UNCONFIRMED_LINE;
+      return claimedNoticeLine(notice);
   }
+}
+
+/** The line of a run's notice postOnce left to another instance's post, or did not post again (the weekly and daily accounts). */
+export function claimedNoticeLine(notice: 'under_way' | 'unconfirmed'): string {
+  return notice === 'under_way'
+    ? "Another instance is posting the admins' notice: a later tick checks that it went out."
+    : UNCONFIRMED_LINE;
 }
 
 /**
