@@ -4,6 +4,7 @@ import { plural } from '../../rules/model/plainWords';
 import type { RequestCounts } from '../../storage/requestCounter';
 import type { PostOnceResult } from '../weekly/weeklyNotice';
 import {
+  claimedNoticeLine,
   failedRetriedLine,
   LISTED_IN_TEXT,
   laterNoticeLine,
@@ -129,6 +130,8 @@ export function followUpsReportText(
   // Only the log line says it: the notice's own text is taken before it is posted.
   if (r.adminNotice === 'failed' || r.adminNotice === 'no_recipient')
     lines.push("The admins' notice could not be posted: it is tried again on each tick today and tomorrow.");
+  else if (r.adminNotice === 'under_way' || r.adminNotice === 'unconfirmed')
+    lines.push(claimedNoticeLine(r.adminNotice));
   const later = laterNoticeLine(r.laterNotice, { sent: 'digest', until: 'today and tomorrow' });
   if (later) lines.push(later);
   for (const n of r.notReached.slice(0, LISTED_IN_TEXT))

@@ -80,6 +80,10 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
     const trouble = { kind: 'unreachable', code: recorded.code ?? 'recorded by an earlier tick' } as const;
     const adminNotice =
       recorded.status === 'unreachable' ? await tellAdmins(deps, runKey, month, trouble) : undefined;
+    // Another instance is posting the notice: the run stays open, as a closed month is never looked
+    // at again; should that instance stop before posting it, a later tick past the claim's hold does.
+    if (adminNotice === 'under_way')
+      return { status: 'unreachable', runKey, month, code: trouble.code, message: REFUSED, adminNotice };
     await storage.runs.finishRun(runKey, at, {
       status: recorded.status,
       note: 'closed after a restart',
@@ -140,12 +144,16 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
           runKey,
           month,
           code: sent.code,
-          message: 'the app was removed from the summary channel or blocked: add it to the team again',
+          message: REFUSED,
           adminNotice: await tellAdmins(deps, runKey, month, { kind: 'unreachable', code: sent.code }),
         };
-  await storage.runs.finishRun(runKey, at, report);
+  // As after a restart: the run stays open while another instance posts the refusal's notice.
+  if (report.status !== 'unreachable' || report.adminNotice !== 'under_way')
+    await storage.runs.finishRun(runKey, at, report);
   return report;
 }
+
+const REFUSED = 'the app was removed from the summary channel or blocked: add it to the team again';
 
 /** A channel post keeps no copy to find again: an unanswered one is only known by its claim. */
 const noEarlierPost = async (): Promise<null> => null;

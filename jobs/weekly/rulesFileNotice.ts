@@ -148,8 +148,10 @@ export class WaitingForRules extends RulesError {
  * The error a timer run stops with when no valid rules file was ever read. `told`: what became of
  * the admins' notice (the weekly tick's postOnce, or for the daily and monthly runs whether it is in
  * the ledger). Once the admins know, the run waits (WaitingForRules), logged as an error the tick
- * the notice goes out and as a warning after; until they do (no admins configured, the notice not
- * delivered), it fails as a plain RulesError, so the function's failure alert is how anyone hears.
+ * the notice goes out and as a warning after; so does a tick that finds another instance posting it
+ * (that instance fails in its stead should the post not go out). Until they do (no admins
+ * configured, the notice not delivered), it fails as a plain RulesError, so the function's failure
+ * alert is how anyone hears.
  */
 export function noValidRules(
   broken: BrokenRulesFile,
@@ -157,9 +159,10 @@ export function noValidRules(
   log: Pick<Log, 'warn' | 'error'>,
   run: string,
 ): RulesError {
-  if (told !== 'posted' && told !== 'already_sent')
+  if (told !== 'posted' && told !== 'already_sent' && told !== 'under_way')
     return new RulesError([...broken.problems], broken.source);
-  const text = `${run}: waiting for a valid rules file: ${broken.source} is not valid and no valid one was read before (${firstProblem(broken)}); the admins were told in Teams, and the run tries again each tick`;
+  const tell = told === 'under_way' ? 'the admins are being told in Teams' : 'the admins were told in Teams';
+  const text = `${run}: waiting for a valid rules file: ${broken.source} is not valid and no valid one was read before (${firstProblem(broken)}); ${tell}, and the run tries again each tick`;
   const fields = { source: broken.source, version: broken.version };
   if (told === 'posted') log.error(text, fields);
   else log.warn(text, fields);

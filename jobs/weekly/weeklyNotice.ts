@@ -8,7 +8,10 @@ import { takeSendClaim } from './weeklyDelivery';
 /** What posting the notice came to: at least one admin got it, nobody could be addressed, or every post failed. */
 export type NoticeResult = 'posted' | 'no_recipient' | 'failed';
 
-/** Posts the run's account (first line the title, then one line each) to the admins. */
+/**
+ * Posts the run's account (first line the title, then one line each) to the admins. It throws only
+ * before posting anything (reading whom to post to); a post's own failure is its answer.
+ */
 export type AdminNotifier = (text: string) => Promise<NoticeResult>;
 
 /** An admins' notice of one run: its kind, and what it is about (recorded with it, for toldEarlier). */
@@ -31,7 +34,7 @@ export interface RunNotice {
 /**
  * What postOnce came to: besides the post's own result, `already_sent` (recorded, or told by an
  * earlier run), `under_way` (another instance claimed the post moments ago and answers for it) and
- * `unconfirmed` (posted as often as a notice may be without being recorded: not posted again).
+ * `unconfirmed` (its post started as often as a notice's may be, none recorded: not posted again).
  */
 export type PostOnceResult = NoticeResult | 'not_configured' | 'already_sent' | 'under_way' | 'unconfirmed';
 
@@ -49,8 +52,8 @@ const noticeClaimOf = (kind: NoticeKind): string => `notice-${kind}`;
  * an earlier run's told the same), and records it only once posted, so a post that failed is tried
  * again by a later call. The post is claimed first as a rep's card is (takeSendClaim): of two
  * instances on one tick, one posts; a post whose record never reached the ledger (a crash, storage
- * refusing the write) goes out at most once more. A post that failed gives its claim back, so the
- * next try is a first one.
+ * refusing the write) goes out at most once more. A post that failed, or a notifier that threw,
+ * gives its claim back, so the next try is a first one.
  */
 export async function postOnce(
   text: string,
@@ -74,7 +77,15 @@ export async function postOnce(
     async () => ((await deps.runs.noticeSent(runKey, kind)) ? ('already_sent' as const) : null),
   );
   if (!turn.send) return 'earlier' in turn ? turn.earlier : turn.elsewhere ? 'under_way' : 'unconfirmed';
-  const result = await deps.notifyAdmins(text);
+  let result: NoticeResult;
+  try {
+    result = await deps.notifyAdmins(text);
+  } catch (error) {
+    // Nothing went out (AdminNotifier): the claim would count a post never made, and two such ticks
+    // would leave the notice unposted for good.
+    await deps.runs.releaseClaim(runKey, claim);
+    throw error;
+  }
   if (result === 'posted') await deps.runs.recordNotice(runKey, at, kind, { about, named });
   else await deps.runs.releaseClaim(runKey, claim);
   return result;

@@ -470,15 +470,24 @@ function noticeLine(notice: WeeklyRunDone['adminNotice']): string | null {
     case 'failed':
       return "The admins' notice could not be posted: it is tried again on each tick this week and next.";
     case 'under_way':
-      return "Another instance is posting the admins' notice: a later tick checks that it went out.";
     case 'unconfirmed':
-      return UNCONFIRMED_LINE;
+      return claimedNoticeLine(notice);
   }
 }
 
-/** A notice posted as often as one may be with no record of it reaching the ledger (postOnce). */
+/** The line of a run's notice postOnce left to another instance's post, or did not post again (the weekly and daily accounts). */
+export function claimedNoticeLine(notice: 'under_way' | 'unconfirmed'): string {
+  return notice === 'under_way'
+    ? "Another instance is posting the admins' notice: a later tick checks that it went out."
+    : UNCONFIRMED_LINE;
+}
+
+/**
+ * A notice whose post was started as often as one may be with none recorded (postOnce): each may have
+ * gone out before storage refused its record, or the process stopped before posting.
+ */
 const UNCONFIRMED_LINE =
-  "The admins' notice was posted earlier but storage never recorded it: not posted again (the admins may have it).";
+  "The admins' notice was started as often as it may be with no record that it went out (storage refused the record, or the process stopped): not posted again (the admins may or may not have it).";
 
 /** A rep an earlier attempt of a run already handled, as the ledger recorded it (`customers`: rows on their card). */
 export function fromLedger(rep: string, customers: number, row: Delivery): RepOutcome {

@@ -553,19 +553,17 @@ describe('the summary when the 1st is a day off', () => {
   });
 });
 
+/** One tick of the monthly run at `now`, on its own storage. */
+const monthlyTick = (storage: Storage, now: string, sender: CardSender, notifyAdmins: AdminNotifier) =>
+  runMonthlySummary({ storage, sender, now: new Date(now), config: { ...options, schedule }, notifyAdmins });
+
 describe('two instances on the 1st with no channel to post in', () => {
   it('tell the admins once: the second, reading while the first posts, leaves the notice to it', async () => {
     const storage = await openTestStorage('monthlytwice', { timeZone: TZ });
     const { sender, calls } = recordingSender();
     const held = heldNotifier('posted');
     const tick = (now: string, notifyAdmins: AdminNotifier) =>
-      runMonthlySummary({
-        storage,
-        sender,
-        now: new Date(now),
-        config: { ...options, schedule },
-        notifyAdmins,
-      });
+      monthlyTick(storage, now, sender, notifyAdmins);
     const first = tick('2026-12-01T15:00:00Z', held.notify);
     await held.posting;
     let secondPosted = 0;
@@ -581,5 +579,41 @@ describe('two instances on the 1st with no channel to post in', () => {
       /^The monthly summary of November 2026 has not been posted: the app is in no team yet/,
     );
     expect(calls).toEqual([]);
+  });
+});
+
+describe('a refused post whose notice another instance claimed, then stopped while posting it', () => {
+  it('leaves the run open while that notice is under way, so a later tick tells the admins, once', async () => {
+    const storage = await openTestStorage('monthlyclaimed', { timeZone: TZ });
+    await storage.conversations.setSummaryChannel(channel);
+    const told: string[] = [];
+    const tick = (now: string, sender: CardSender, notifyAdmins: AdminNotifier) =>
+      monthlyTick(storage, now, sender, notifyAdmins);
+    const refused = recordingSender([{ status: 'unreachable', code: 'MessageWritesBlocked' }]);
+    // The first instance records the refusal, claims the notice, and stops while posting it: Teams
+    // never answers it.
+    const stopped = heldNotifier('posted');
+    void tick('2026-12-01T15:00:00Z', refused.sender, stopped.notify);
+    await stopped.posting;
+    const notify: AdminNotifier = async (text) => {
+      told.push(text);
+      return 'posted';
+    };
+    // A second instance, a minute later, finds the refusal recorded and the notice's post under way.
+    expect(await tick('2026-12-01T15:01:00Z', recordingSender().sender, notify)).toMatchObject({
+      adminNotice: 'under_way',
+    });
+    expect(told).toEqual([]);
+    // The next tick, past the claim's hold, posts it; the one after finds the month closed.
+    await tick('2026-12-01T15:15:00Z', recordingSender().sender, notify);
+    expect(await tick('2026-12-01T15:30:00Z', recordingSender().sender, notify)).toMatchObject({
+      status: 'already_done',
+    });
+    expect(told).toEqual([
+      expect.stringMatching(
+        /^The monthly summary of November 2026 was not posted: the team's channel refused it/,
+      ),
+    ]);
+    expect(refused.calls).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import { type Wiring, wire } from '../../../functions/wiring';
 import type { WaitingForRulesReport } from '../../../jobs/weekly/rulesFileNotice';
 import { type WeeklyReport, weeklyReportText } from '../../../jobs/weekly/weeklyReport';
 import { RulesError } from '../../../rules';
+import { heldNotifier } from '../../helpers/heldNotifier';
 import { texts } from '../../unit/cards/cardWalk';
 import { MemoryLog } from '../bot/recordingPorts';
 import {
@@ -56,7 +57,10 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
   const rulesPath = () => join(dir, 'rules.json');
   const save = (text: string) => writeFile(rulesPath(), text);
   /** An instance of the app: the wiring over the world's fake Teams, at the test's clock. */
-  const instance = async (admins = `aad-${ADMIN}`): Promise<{ wiring: Wiring; log: MemoryLog }> => {
+  const instance = async (
+    admins = `aad-${ADMIN}`,
+    sender = world.sender,
+  ): Promise<{ wiring: Wiring; log: MemoryLog }> => {
     const log = new MemoryLog();
     const config = loadConfig({
       STORAGE_CONNECTION_STRING: world.connectionString,
@@ -67,7 +71,7 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
       ADMIN_USER_IDS: admins,
       MicrosoftAppTenantId: 'tenant-1',
     });
-    const wiring = await wire(config, { clock: () => new Date(now), log, sender: world.sender });
+    const wiring = await wire(config, { clock: () => new Date(now), log, sender });
     return { wiring, log };
   };
   const context = (functionName: string) =>
@@ -212,6 +216,34 @@ describe('a rules file saved broken, told to the admins in Teams', () => {
     );
     // A direct call of the wiring (the local stack's "run now") still stops on the error.
     await expect(wiring.followUps(log)).rejects.toBeInstanceOf(RulesError);
+  });
+
+  it('with no valid rules file, a second instance on the tick, finding the notice being posted, waits too: no alert', async () => {
+    now = Date.parse('2026-11-22T18:00:00Z');
+    await save('{ "capPerRep": 4 ');
+    // The first instance's post to the admin is slow: Teams answers once the second has read the ledger.
+    const teams = heldNotifier('posted');
+    const slow = Object.assign(Object.create(world.sender), {
+      sendCard: async (...args: Parameters<typeof world.sender.sendCard>) => {
+        await teams.notify('');
+        return world.sender.sendCard(...args);
+      },
+    });
+    const first = await instance(`aad-${ADMIN}`, slow);
+    const second = await instance();
+    await installReps({ ...world, storage: first.wiring.storage }, [ADMIN]);
+    const firstTick = ticks(first.wiring, first.log).weekly();
+    await teams.posting;
+    const secondTick = ticks(second.wiring, second.log).weekly();
+    const waiting = { status: 'waiting_for_rules', source: rulesPath() };
+    await expect(secondTick.finally(teams.release)).resolves.toMatchObject(waiting);
+    await expect(firstTick).resolves.toMatchObject(waiting);
+    expect(second.log.lines).toContainEqual(
+      expect.stringMatching(
+        /^warn weekly run: waiting for a valid rules file: .*the admins are being told in Teams/,
+      ),
+    );
+    expect(rulesNotices()).toHaveLength(1);
   });
 
   it('with no valid rules file and no admin to tell, each tick fails: the alert is how anyone hears', async () => {

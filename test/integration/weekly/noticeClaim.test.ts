@@ -151,6 +151,25 @@ describe("the admins' notice, claimed before it is posted", () => {
     expect(posts).toBe(answers.length);
   });
 
+  it('a notifier that throws before reaching anyone (reading whom to post to) leaves no claim: a later tick posts it', async () => {
+    const [runs] = await twoInstances();
+    let posts = 0;
+    let reads = 0;
+    const notifyAdmins = async (): Promise<NoticeResult> => {
+      // The admins' conversations cannot be read on the first ticks: nothing is posted.
+      if (++reads <= MAX_UNCONFIRMED_SENDS) throw new Error('the conversations table is unavailable');
+      posts++;
+      return 'posted';
+    };
+    for (let tick = 0; tick < MAX_UNCONFIRMED_SENDS; tick++)
+      await expect(
+        postOnce(TEXT, notice(new Date(TICK.getTime() + tick * 15 * MINUTE)), { runs, notifyAdmins }),
+      ).rejects.toThrow('unavailable');
+    const next = new Date(TICK.getTime() + MAX_UNCONFIRMED_SENDS * 15 * MINUTE);
+    expect(await postOnce(TEXT, notice(next), { runs, notifyAdmins })).toBe('posted');
+    expect(posts).toBe(1);
+  });
+
   it('the instance that left the post to another keeps the notice: when that post fails, a later tick posts it', async () => {
     const [first, second] = await twoInstances();
     const held = heldNotifier('failed');

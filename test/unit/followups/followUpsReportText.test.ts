@@ -73,3 +73,16 @@ describe("the follow-ups account says what became of the notice of reps it told 
     expect(later('failed')).not.toContain('this week');
   });
 });
+
+describe("the follow-ups account says when the day's notice was left to another instance, or not posted again", () => {
+  it('as the weekly account does: the log is where the on-call engineer reads it', () => {
+    const account = (adminNotice: FollowUpsDone['adminNotice']) =>
+      followUpsReportText({ ...oneOfEach(), adminNotice }, { timeZone: 'UTC', today: '2026-11-24' });
+    expect(account('under_way')).toContain(
+      "Another instance is posting the admins' notice: a later tick checks that it went out.",
+    );
+    expect(account('unconfirmed')).toContain(
+      "The admins' notice was started as often as it may be with no record that it went out",
+    );
+  });
+});

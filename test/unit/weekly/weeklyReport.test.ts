@@ -264,7 +264,7 @@ describe('the weekly report', () => {
       "Another instance is posting the admins' notice: a later tick checks that it went out.",
     );
     expect(secondLine('unconfirmed')).toBe(
-      "The admins' notice was posted earlier but storage never recorded it: not posted again (the admins may have it).",
+      "The admins' notice was started as often as it may be with no record that it went out (storage refused the record, or the process stopped): not posted again (the admins may or may not have it).",
     );
     const later = (laterNotice: WeeklyRunDone['laterNotice']) =>
       weeklyReportText({ ...report(outcomes), adminNotice: 'already_sent', laterNotice }, WORDING)
