@@ -45,6 +45,8 @@ export async function tellEarlierRun(
   const told = await deps.runs.namedInNotices(earlierKey);
   // The kept notice names its reps, posted or not: they are not named twice.
   for (const key of pending?.named ?? []) told.add(key);
+  // The reps its row lists (cut past some 12,000 characters): a rep still without the app has no row
+  // elsewhere to be found by (repsBackSince finds past the list only those who installed since).
   const missed = notReachedIn(run);
   const untold = await untoldOf(
     missed.listed.filter(naming.tells ?? (() => true)).map(noCardAfterWait),

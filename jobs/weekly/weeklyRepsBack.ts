@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressKey, repAddresses } from '../../rules/addresses';
 import type { RunRecord } from '../../storage';
 import type { ConversationStore, Rep } from '../../storage/conversationStore';
 import type { Delivery, RunLedger } from '../../storage/runLedger';
@@ -74,21 +75,25 @@ export function notReachedIn(run: RunRecord): { listed: NotReached[]; count: num
  * The reps a finished week's run missed who can get their card now: those with no app when it came
  * to them, or whose card Teams refused, who have installed the app since (isBackSince), and those
  * Teams asked (429) to wait whose wait is over at `now` (weeklyAfterWait.ts). For them, a later tick
- * goes on with the week's run. Read from the run's report, which keeps the reps not reached while
- * they fit (about 12,000 characters of it); none when the report cannot be read. Two point reads a
- * rep named there.
+ * goes on with the week's run. The reps the run's report names (the row keeps them while they fit,
+ * ledgerSummary) are looked up one by one: two point reads a rep named there. When the row names
+ * fewer than the run missed (a roll-out: hundreds without the app), the others are found among the
+ * reps who installed since the run started (installedPastTheList): one query of the installed reps
+ * (a request per 1,000) every tick, and the run's delivery rows (a request per 1,000) on a tick when
+ * any rep the row does not name installed since. None when the report cannot be read.
  */
 export async function repsBackSince(
   runKey: string,
   run: RunRecord,
   now: Date,
   deps: {
-    conversations: Pick<ConversationStore, 'getRepByEmail'>;
-    runs: Pick<RunLedger, 'getDelivery'>;
+    conversations: Pick<ConversationStore, 'getRepByEmail' | 'listReps'>;
+    runs: Pick<RunLedger, 'getDelivery' | 'listRun'>;
   },
 ): Promise<string[]> {
+  const { notReached, notReachedCount } = missedOf(run);
   const back: string[] = [];
-  for (const { rep, status, retryAt } of notReachedOf(run)) {
+  for (const { rep, status, retryAt } of notReached) {
     if (status === 'failed' && retryAt !== undefined && now.getTime() >= Date.parse(retryAt)) {
       back.push(rep);
       continue;
@@ -100,7 +105,80 @@ export async function repsBackSince(
     if (status === 'unreachable' && missed?.status !== 'unreachable') continue;
     if (isBackSince(installed, missed ?? undefined)) back.push(rep);
   }
-  return back;
+  if ((notReachedCount ?? 0) <= notReached.length) return back;
+  const named = new Set(notReached.map((n) => addressKey(n.rep)));
+  return [...back, ...(await installedPastTheList(runKey, run, named, deps))];
+}
+
+/**
+ * How long before a run's start an install may be and still be missed by it: Teams' timestamp of
+ * the install comes before the rep's row is stored, and a row stored after the run read the reps
+ * finds the rep without the app for the whole run.
+ */
+const INSTALL_BEFORE_RUN_MS = 15 * 60_000;
+
+/**
+ * The reps who installed the app since the run started (INSTALL_BEFORE_RUN_MS before it) whom the
+ * run's row does not name (`named`, their addresses) and whose card the run has not settled: no
+ * delivery row, or one Teams refused before the install (isBackSince). Each is named by the address
+ * the run's ledger keys them by (their email). One of them who owns no customer is found once: the
+ * tick that goes on for them records that they have no card this week (settleBackWithoutCard). A rep
+ * stored with no install time (a seed, a tool) is not found here.
+ */
+async function installedPastTheList(
+  runKey: string,
+  run: RunRecord,
+  named: ReadonlySet<string>,
+  deps: {
+    conversations: Pick<ConversationStore, 'listReps'>;
+    runs: Pick<RunLedger, 'listRun'>;
+  },
+): Promise<string[]> {
+  const since = Date.parse(run.startedAt) - INSTALL_BEFORE_RUN_MS;
+  const installed = (await deps.conversations.listReps()).filter(
+    (rep) =>
+      rep.email !== '' &&
+      rep.installedAt !== undefined &&
+      Date.parse(rep.installedAt) > since &&
+      !repAddresses(rep).some((address) => named.has(address)),
+  );
+  if (installed.length === 0) return [];
+  const rows = new Map((await deps.runs.listRun(runKey)).map((d) => [addressKey(d.repId), d]));
+  return installed
+    .filter((rep) => {
+      const row = repAddresses(rep)
+        .map((address) => rows.get(address))
+        .find((d) => d !== undefined);
+      return (
+        row === undefined ||
+        row.status === 'no_conversation' ||
+        (row.status === 'unreachable' && isBackSince(rep, row))
+      );
+    })
+    .map((rep) => rep.email);
+}
+
+/**
+ * Records `nothing_to_send` for each rep the tick went on for (`back`) who has no card in the week's
+ * plan (`owners`: the reps it planned a week for, by their ledger address): one who installed the app
+ * since the run but owns no customer, or one the feed no longer names. The ledger then settles them,
+ * so the ticks after this one do not go on with the run for them again.
+ */
+export async function settleBackWithoutCard(
+  back: ReadonlySet<string>,
+  owners: ReadonlySet<string>,
+  run: {
+    runKey: string;
+    at: string;
+    conversations: Pick<ConversationStore, 'getRepByEmail'>;
+    runs: Pick<RunLedger, 'recordDelivery'>;
+  },
+): Promise<void> {
+  for (const rep of back) {
+    const address = (await run.conversations.getRepByEmail(rep))?.email || rep;
+    if (owners.has(address) || owners.has(rep)) continue;
+    await run.runs.recordDelivery(run.runKey, address, { at: run.at, status: 'nothing_to_send' });
+  }
 }
 
 /**

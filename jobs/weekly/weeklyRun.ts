@@ -53,7 +53,7 @@ import {
   waitingUntil,
   weeklyReportText,
 } from './weeklyReport';
-import { repsBackSince, settledReps } from './weeklyRepsBack';
+import { repsBackSince, settleBackWithoutCard, settledReps } from './weeklyRepsBack';
 import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
@@ -285,6 +285,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   );
   // Both are awaited before either failure is thrown, so nothing is left running behind a crash.
   const [sent, written] = await bothSettled(deliverAll, writeRest);
+  await settleBackWithoutCard(back, new Set(weeks.map((w) => w.owner)), {
+    runKey,
+    at,
+    conversations: directory,
+    runs: storage.runs,
+  });
   const outcomes: RepOutcome[] = afterTeamsWait(sent.value, {
     runKey,
     wording: delivery.wording,

@@ -92,10 +92,18 @@ export function conversationOf(email: string): string {
   return `a:conv-${email}`;
 }
 
-/** Installs the app for each rep: stores their conversation reference pointing at the fake connector. */
-export async function installReps(world: WeeklyWorld, emails: readonly string[]): Promise<void> {
+/**
+ * Installs the app for each rep: stores their conversation reference pointing at the fake connector.
+ * `installedAt`: when Teams sent the install (none: stored as a seed is, with no install time).
+ */
+export async function installReps(
+  world: WeeklyWorld,
+  emails: readonly string[],
+  { installedAt }: { installedAt?: string } = {},
+): Promise<void> {
   for (const email of emails) {
     await world.storage.conversations.saveRep({
+      ...(installedAt === undefined ? {} : { installedAt }),
       userId: `aad-${email}`,
       name: `Rep ${email}`,
       email,
