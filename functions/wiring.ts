@@ -158,7 +158,8 @@ export async function wire(config: Config, options: WiringOptions = {}): Promise
       const load = summaryFeed(current);
       const now = clock();
       const figures = load ? await load(month, now) : {};
-      return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...figures, now })).card;
+      return (await summaryCardFor(storage, month, { ...summaryOptions(current), ...figures, now, log }))
+        .card;
     },
     cardFormat: config.card,
     daysOff: config.daysOff,

@@ -56,15 +56,23 @@ export function byDay(a: ListedWeek, b: ListedWeek): number {
   return a.day < b.day ? -1 : a.day > b.day ? 1 : 0;
 }
 
-/** Parses a stored list of weeks; throws a clear error naming what is wrong. */
+/** A stored list of weeks that is not JSON, or not the schema: a bad row, not a storage failure. */
+export class UnreadableListedWeeks extends Error {
+  override readonly name = 'UnreadableListedWeeks';
+}
+
+/** Parses a stored list of weeks; throws UnreadableListedWeeks naming what is wrong. */
 export function parseListedWeeks(json: string): ListedWeek[] {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
-    throw new Error('listed weeks are not JSON');
+    throw new UnreadableListedWeeks('listed weeks are not JSON');
   }
-  return z.array(listedWeekSchema).parse(value);
+  const parsed = z.array(listedWeekSchema).safeParse(value);
+  if (!parsed.success)
+    throw new UnreadableListedWeeks(`listed weeks are not the schema: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 /**

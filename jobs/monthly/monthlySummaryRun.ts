@@ -1,11 +1,19 @@
-import type { CardSender, Log, SendOutcome } from '../../bot/ports';
+import { type CardSender, consoleLog, type Log, type SendOutcome } from '../../bot/ports';
 import type { BrokenRulesFile } from '../../feed/keptRules';
 import type { NoticeKind, Storage } from '../../storage';
+import type { PendingNotice } from '../../storage/runLedger';
 import { type MonthlySchedule, monthlyRunDue, summarisedMonth } from '../schedule';
 import { MONTHLY_TICK_MINUTES, tickOf } from '../schedule/timerSchedule';
 import { logRulesInUse } from '../weekly/rulesFileNotice';
 import { takeSendClaim } from '../weekly/weeklyDelivery';
-import { type AdminNotifier, type PostOnceResult, postOnce } from '../weekly/weeklyNotice';
+import {
+  type AdminNotifier,
+  noticeToKeep,
+  type PostOnceResult,
+  pendingNoticeOf,
+  postOnce,
+  retryNotice,
+} from '../weekly/weeklyNotice';
 import { type SummaryTrouble, summaryNoticeDue, summaryNoticeText } from './monthlyNotice';
 import { type SummaryCardOptions, summaryCardFor } from './summaryCardFor';
 import type { SummaryFeedLoader } from './summaryFeedFigures';
@@ -13,7 +21,7 @@ import type { SummaryFeedLoader } from './summaryFeedFigures';
 /** The ledger's delivery row for the channel post (the ledger keys deliveries by recipient). */
 export const SUMMARY_CHANNEL_RECIPIENT = 'summary-channel';
 
-export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes' | 'saves' | 'now'> {
+export interface MonthlySummaryConfig extends Omit<SummaryCardOptions, 'outcomes' | 'saves' | 'now' | 'log'> {
   /** When the summary goes out: the 1st at hour:minute in the zone. */
   schedule: MonthlySchedule;
 }
@@ -30,7 +38,10 @@ export interface MonthlySummaryDeps {
   loadFeed?: SummaryFeedLoader;
   /** The admins' notice the weekly run uses: told once when the summary cannot be posted. */
   notifyAdmins?: AdminNotifier;
-  /** The run's log: which rules it used (with rulesSource, and rulesFile while the file is broken). */
+  /**
+   * The run's log: which rules it used (with rulesSource, and rulesFile while the file is broken), and
+   * a saved customer's Listings row it could not parse.
+   */
   log?: Pick<Log, 'info' | 'warn'>;
   rulesFile?: BrokenRulesFile | null;
   rulesSource?: string;
@@ -42,7 +53,7 @@ export type SummaryNotice = Exclude<PostOnceResult, 'already_sent'> | 'told_earl
 /** What a tick did, for the log (and the ledger when the run finishes). */
 export type MonthlySummaryReport =
   | { status: 'not_due'; runKey: string; reason: 'before_send_time' }
-  | { status: 'already_done'; runKey: string; finishedAt: string | null }
+  | { status: 'already_done'; runKey: string; finishedAt: string | null; adminNotice?: SummaryNotice }
   | { status: 'no_channel'; runKey: string; message: string; adminNotice: SummaryNotice }
   | { status: 'delivered'; runKey: string; month: string; activityId: string; headline: string }
   | {
@@ -62,7 +73,8 @@ export type MonthlySummaryReport =
  * claimed in the ledger first (takeSendClaim), so two instances on one tick post it once. Without a
  * channel nothing is recorded either, so the summary goes out once the app is added to a team. The
  * admins are told once when the channel refuses the post, or when it has kept failing for
- * SUMMARY_FAILING_NOTICE_DAYS.
+ * SUMMARY_FAILING_NOTICE_DAYS. A refusal's notice that could not be posted stays on the closed run's
+ * row, and each later tick of the month posts it until one succeeds (retryNotice).
  */
 export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<MonthlySummaryReport> {
   const { storage, sender, now, config } = deps;
@@ -71,7 +83,14 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   if (!decision.due) return { status: 'not_due', runKey, reason: decision.reason };
   const at = now.toISOString();
   const existing = await storage.runs.getRun(runKey);
-  if (existing?.finishedAt) return { status: 'already_done', runKey, finishedAt: existing.finishedAt };
+  if (existing?.finishedAt) {
+    const pending = pendingNoticeOf(existing);
+    const done = { status: 'already_done', runKey, finishedAt: existing.finishedAt } as const;
+    if (!pending) return done;
+    const { notifyAdmins, log = consoleLog } = deps;
+    const result = await retryNotice({ notifyAdmins, runs: storage.runs, log }, runKey, pending, now);
+    return { ...done, adminNotice: result === 'already_sent' ? 'told_earlier' : result };
+  }
   const recorded = (await storage.runs.listRun(runKey)).find((d) => d.repId === SUMMARY_CHANNEL_RECIPIENT);
   if (recorded) {
     // Posted (or refused), then the process stopped before closing the run: close it, post nothing;
@@ -84,11 +103,17 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
     // at again; should that instance stop before posting it, a later tick past the claim's hold does.
     if (adminNotice === 'under_way')
       return { status: 'unreachable', runKey, month, code: trouble.code, message: REFUSED, adminNotice };
-    await storage.runs.finishRun(runKey, at, {
+    const report = {
       status: recorded.status,
       note: 'closed after a restart',
       ...(adminNotice ? { adminNotice } : {}),
-    });
+    };
+    await storage.runs.finishRun(
+      runKey,
+      at,
+      report,
+      adminNotice && refusalToKeep(deps, month, trouble, adminNotice),
+    );
     return { status: 'already_done', runKey, finishedAt: at };
   }
   const channel = await storage.conversations.getSummaryChannel();
@@ -110,7 +135,12 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
   // 1st's, so the month's last day (and the week ending on it) is over, as on the tick on time.
   const asOf = tickOf(now, MONTHLY_TICK_MINUTES);
   const feed = deps.loadFeed ? await deps.loadFeed(month, asOf) : {};
-  const { summary, card } = await summaryCardFor(storage, month, { ...config, ...feed, now: asOf });
+  const { summary, card } = await summaryCardFor(storage, month, {
+    ...config,
+    ...feed,
+    now: asOf,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   // Claimed like a rep's card: a second instance on the tick leaves the post to the first, and a post
   // whose delivery row storage kept refusing goes out at most once more, not on every tick.
   const turn = await takeSendClaim(
@@ -148,8 +178,11 @@ export async function runMonthlySummary(deps: MonthlySummaryDeps): Promise<Month
           adminNotice: await tellAdmins(deps, runKey, month, { kind: 'unreachable', code: sent.code }),
         };
   // As after a restart: the run stays open while another instance posts the refusal's notice.
-  if (report.status !== 'unreachable' || report.adminNotice !== 'under_way')
-    await storage.runs.finishRun(runKey, at, report);
+  if (report.status === 'delivered') await storage.runs.finishRun(runKey, at, report);
+  else if (report.adminNotice !== 'under_way') {
+    const kept = refusalToKeep(deps, month, { kind: 'unreachable', code: report.code }, report.adminNotice);
+    await storage.runs.finishRun(runKey, at, report, kept);
+  }
   return report;
 }
 
@@ -157,6 +190,19 @@ const REFUSED = 'the app was removed from the summary channel or blocked: add it
 
 /** A channel post keeps no copy to find again: an unanswered one is only known by its claim. */
 const noEarlierPost = async (): Promise<null> => null;
+
+/**
+ * The refusal's notice the closed run keeps when it could not be posted: the month is never posted
+ * again, so only a later tick's retry would tell the admins.
+ */
+function refusalToKeep(
+  deps: MonthlySummaryDeps,
+  month: string,
+  trouble: SummaryTrouble,
+  result: SummaryNotice,
+): PendingNotice | undefined {
+  return noticeToKeep(result, { text: summaryNoticeText(month, trouble, deps.config.locale), kind: 'run' });
+}
 
 /** Tells the admins once per month's run (the ledger's notice row), when the trouble is theirs to know. */
 async function tellAdmins(

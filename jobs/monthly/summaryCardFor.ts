@@ -1,7 +1,8 @@
+import type { Log } from '../../bot/ports';
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { type RepNames, repNameLabels, repNamesOf, withFormerReps } from '../../cards/repNames';
 import { localDate, shiftMonth } from '../../rules/calendar';
-import type { ListedWeek } from '../../rules/listedWeeks';
+import { type ListedWeek, UnreadableListedWeeks } from '../../rules/listedWeeks';
 import { DEFAULT_COOL_DOWN_DAYS } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
@@ -43,6 +44,8 @@ export interface SummaryCardOptions {
    * a retry), and its flags are counted as the Team tab counts them. None: every week's run is over.
    */
   now?: Date;
+  /** Where a saved customer's Listings row that cannot be parsed is warned of (savedCustomersWeeks). */
+  log?: Pick<Log, 'warn'>;
 }
 
 /**
@@ -80,19 +83,41 @@ const LISTING_READS = 8;
  * The weeks of `month` each customer won back in `rows` (the months the re-churn window reaches) was
  * on a list past the card's first page, which only the listing store keeps: one point read a saved
  * customer. Only those weeks are kept: a big book's saved customers hold hundreds of MB of weeks.
+ * A row that cannot be parsed counts as none (warned of, as the bot's card refresh does); a storage
+ * failure still fails the summary, for the next tick to retry.
  */
 export async function savedCustomersWeeks(
   listings: Pick<Storage['listings'], 'read'>,
   rows: readonly AuditRow[],
   month: string,
+  log?: Pick<Log, 'warn'>,
 ): Promise<Map<string, readonly ListedWeek[]>> {
   const saved = [...new Set(rows.filter((r) => r.action === 'won_back').map((r) => r.customerId))];
   const inMonth = pastTheCardIn(month);
   const weeks = await runLimited(
-    saved.map((id) => async () => [id, (await listings.read(id)).filter(inMonth)] as const),
+    saved.map((id) => async () => [id, (await readableWeeks(listings, id, log)).filter(inMonth)] as const),
     LISTING_READS,
   );
   return new Map(weeks.filter(([, w]) => w.length > 0));
+}
+
+/** A customer's weeks on the lists; none when their row is not the schema (one bad row must not sink the month's summary). */
+async function readableWeeks(
+  listings: Pick<Storage['listings'], 'read'>,
+  customerId: string,
+  log?: Pick<Log, 'warn'>,
+): Promise<ListedWeek[]> {
+  try {
+    return await listings.read(customerId);
+  } catch (error) {
+    if (!(error instanceof UnreadableListedWeeks)) throw error;
+    // The id in the words too: the CLI's log prints no details.
+    log?.warn(
+      `saved customer ${customerId}: their weeks on the lists not read, so the summary counts no listing of theirs past a card's first page`,
+      { customerId, error: error.message },
+    );
+    return [];
+  }
 }
 
 /**
@@ -128,7 +153,12 @@ export async function summaryCardFor(
     ),
   ]);
   const priorRows = prior.flat();
-  const listedWeeks = await savedCustomersWeeks(storage.listings, [...priorRows, ...rows], month);
+  const listedWeeks = await savedCustomersWeeks(
+    storage.listings,
+    [...priorRows, ...rows],
+    month,
+    options.log,
+  );
   const summary = computeMonthlySummary({
     month,
     rows,

@@ -4,7 +4,14 @@ import type { RunLedger } from '../../storage/runLedger';
 import type { RunNaming } from './runClosing';
 import { missedTickText, moreKind, toldKey, untoldOf } from './toldReps';
 import { noCardAfterWait } from './weeklyAfterWait';
-import { type AdminNotifier, type NoticeRuns, pendingNoticeOf, postOnce, retryNotice } from './weeklyNotice';
+import {
+  type AdminNotifier,
+  type NoticeRuns,
+  pendingNoticeOf,
+  postOnce,
+  retryNotice,
+  warnIfUnconfirmed,
+} from './weeklyNotice';
 import { notReachedIn } from './weeklyRepsBack';
 import { runSettled } from './weeklyRetry';
 
@@ -71,4 +78,5 @@ export async function tellEarlierRun(
     deps.log.warn(`run ${earlierKey}: the notice of its reps with no card could not be posted (${result})`, {
       runKey: earlierKey,
     });
+  else warnIfUnconfirmed(deps.log, earlierKey, result);
 }

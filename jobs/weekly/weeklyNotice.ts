@@ -4,6 +4,7 @@ import type { RunRecord } from '../../storage';
 import type { ConversationStore } from '../../storage/conversationStore';
 import type { NoticeKind, PendingNotice, RunLedger } from '../../storage/runLedger';
 import { takeSendClaim } from './weeklyDelivery';
+import { claimedNoticeLine } from './weeklyReport';
 
 /** What posting the notice came to: at least one admin got it, nobody could be addressed, or every post failed. */
 export type NoticeResult = 'posted' | 'no_recipient' | 'failed';
@@ -132,7 +133,16 @@ export async function retryNotice(
     deps.log.info(`run ${runKey}: the admins' notice posted on a later tick`, { runKey });
   else if (result === 'failed' || result === 'no_recipient')
     deps.log.warn(`run ${runKey}: the admins' notice still could not be posted (${result})`, { runKey });
+  else warnIfUnconfirmed(deps.log, runKey, result);
   return result;
+}
+
+/**
+ * Warns when postOnce did not post a notice again, its tries spent with no record that it went out:
+ * the admins may or may not have it, and only the log can tell on-call so.
+ */
+export function warnIfUnconfirmed(log: Pick<Log, 'warn'>, runKey: string, result: PostOnceResult): void {
+  if (result === 'unconfirmed') log.warn(`run ${runKey}: ${claimedNoticeLine(result)}`, { runKey });
 }
 
 /** Who the notice goes to: a channel of the summary channel's team when configured, else each admin 1:1. */

@@ -8,6 +8,12 @@ import { openStorage, StorageUnavailableError } from '../../storage';
 import { parseOptions } from './options';
 import { CommandFailure, UsageError } from './usageError';
 
+/** The command's warnings, on stderr: stdout is the summary itself. */
+const stderrLog = {
+  info: (m: string) => process.stderr.write(`${m}\n`),
+  warn: (m: string) => process.stderr.write(`Warning: ${m}\n`),
+};
+
 export interface SummaryArgs {
   /** Default: the month before today in TIME_ZONE. */
   month?: string;
@@ -59,10 +65,7 @@ export async function runSummaryCommand(
             storage.state,
             rules,
             config.timeZone,
-            {
-              info: (m) => process.stderr.write(`${m}\n`),
-              warn: (m) => process.stderr.write(`Warning: ${m}\n`),
-            },
+            stderrLog,
           )(month, now)
         : {};
     figures = await summaryCardFor(storage, month, {
@@ -73,6 +76,7 @@ export async function runSummaryCommand(
       ...config.card,
       ...feed,
       now,
+      log: stderrLog,
     });
   } catch (error) {
     // Its message names the endpoint and the cause: a stack would only bury it.

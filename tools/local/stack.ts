@@ -391,7 +391,12 @@ function localJobs(wiring: Wiring, clock: () => Date, log: (line: string) => voi
       // The timer's own dependencies (storage, proactive sender, loss reasons), on demand for any month.
       const deps = await wiring.monthly(now);
       const feed = deps.loadFeed ? await deps.loadFeed(which, now) : {};
-      const { summary, card } = await summaryCardFor(deps.storage, which, { ...deps.config, ...feed, now });
+      const { summary, card } = await summaryCardFor(deps.storage, which, {
+        ...deps.config,
+        ...feed,
+        now,
+        ...(deps.log ? { log: deps.log } : {}),
+      });
       const sent = await deps.sender(channel.reference, card, summary.headline);
       switch (sent.status) {
         case 'delivered':

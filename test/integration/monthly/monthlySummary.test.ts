@@ -1,15 +1,17 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { RestError, TableClient } from '@azure/data-tables';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CardSender } from '../../../bot/ports';
 import { buildMonthlySummaryCard } from '../../../cards';
 import { runMonthlySummary, SUMMARY_CHANNEL_RECIPIENT, summaryCardFor } from '../../../jobs';
 import { outcomesFromBook } from '../../../jobs/monthly';
 import { summaryFeedFigures } from '../../../jobs/monthly/summaryFeedFigures';
 import { renderSummaryText } from '../../../jobs/monthly/summaryText';
-import type { AdminNotifier } from '../../../jobs/weekly/weeklyNotice';
+import type { AdminNotifier, NoticeResult } from '../../../jobs/weekly/weeklyNotice';
 import { surfacedRowId } from '../../../jobs/weekly/weeklySurfaced';
 import { defaultRules } from '../../../rules/rulesSchema';
 import type { Delivery, Storage } from '../../../storage';
 import type { AuditRow } from '../../../storage/auditRow';
+import { idKey } from '../../../storage/keys';
 import { adaptiveCardErrors } from '../../fixtures/adaptive-card-schema/validateAdaptiveCard';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { chartsOf, withChartFallbacks } from '../../helpers/cardCharts';
@@ -17,6 +19,7 @@ import { heldNotifier } from '../../helpers/heldNotifier';
 import { perRepFigures, texts } from '../../unit/cards/cardWalk';
 import { LOSS_REASONS, Rows, snapshotSurfacedOn } from '../../unit/monthly/auditRows';
 import { ANA, BEN, november } from '../../unit/monthly/novemberFixture';
+import { MemoryLog } from '../bot/recordingPorts';
 import { openTestStorage } from '../storage/support';
 
 // The summary computed from rows written through the real audit store on Azurite.
@@ -554,8 +557,176 @@ describe('the summary when the 1st is a day off', () => {
 });
 
 /** One tick of the monthly run at `now`, on its own storage. */
-const monthlyTick = (storage: Storage, now: string, sender: CardSender, notifyAdmins: AdminNotifier) =>
-  runMonthlySummary({ storage, sender, now: new Date(now), config: { ...options, schedule }, notifyAdmins });
+const monthlyTick = (
+  storage: Storage,
+  now: string,
+  sender: CardSender,
+  notifyAdmins: AdminNotifier,
+  log?: MemoryLog,
+) =>
+  runMonthlySummary({
+    storage,
+    sender,
+    now: new Date(now),
+    config: { ...options, schedule },
+    notifyAdmins,
+    ...(log ? { log } : {}),
+  });
+
+/** An admin notifier that answers as told, in turn (then posts), keeping what it was asked to post. */
+function answeringAdmins(answers: NoticeResult[]) {
+  const told: string[] = [];
+  const notify: AdminNotifier = async (text) => {
+    told.push(text);
+    return answers.shift() ?? 'posted';
+  };
+  return { told, notify };
+}
+
+describe("a refused post whose admins' notice cannot be posted either", () => {
+  it('keeps the notice on the closed run: later ticks of the month post it, once', async () => {
+    const storage = await openTestStorage('monthlynoticefails', { timeZone: TZ });
+    await storage.conversations.setSummaryChannel(channel);
+    const refused = recordingSender([{ status: 'unreachable', code: 'MessageWritesBlocked' }]);
+    const { told, notify } = answeringAdmins(['failed', 'no_recipient', 'posted']);
+    const tick = (now: string) => monthlyTick(storage, now, refused.sender, notify);
+    expect(await tick('2026-12-01T15:00:00Z')).toMatchObject({
+      status: 'unreachable',
+      adminNotice: 'failed',
+    });
+    expect(await tick('2026-12-01T15:15:00Z')).toMatchObject({
+      status: 'already_done',
+      adminNotice: 'no_recipient',
+    });
+    expect(await tick('2026-12-01T15:30:00Z')).toMatchObject({
+      status: 'already_done',
+      adminNotice: 'posted',
+    });
+    expect(await tick('2026-12-01T15:45:00Z')).toMatchObject({ status: 'already_done' });
+    expect(told).toHaveLength(3);
+    expect(new Set(told)).toEqual(
+      new Set([
+        expect.stringMatching(
+          /^The monthly summary of November 2026 was not posted: the team's channel refused it \(MessageWritesBlocked\)\./,
+        ),
+      ]),
+    );
+    // The summary itself was posted once: the channel's refusal is final.
+    expect(refused.calls).toHaveLength(1);
+  });
+
+  it('a refusal recorded before a crash whose notice fails when the run is closed: a later tick posts it', async () => {
+    const storage = await openTestStorage('monthlycrashnotice', { timeZone: TZ });
+    await storage.conversations.setSummaryChannel(channel);
+    const key = 'monthly-2026-11';
+    await storage.runs.startRun(key, '2026-12-01T15:00:01.000Z');
+    await storage.runs.recordDelivery(key, SUMMARY_CHANNEL_RECIPIENT, {
+      at: '2026-12-01T15:00:01.000Z',
+      status: 'unreachable',
+      code: 'MessageWritesBlocked',
+    });
+    const { told, notify } = answeringAdmins(['failed']);
+    const { sender, calls } = recordingSender();
+    const tick = (now: string) => monthlyTick(storage, now, sender, notify);
+    expect(await tick('2026-12-01T15:15:00Z')).toMatchObject({ status: 'already_done' });
+    expect(await tick('2026-12-01T15:30:00Z')).toMatchObject({
+      status: 'already_done',
+      adminNotice: 'posted',
+    });
+    await tick('2026-12-01T15:45:00Z');
+    expect(told).toEqual([told[0], told[0]]);
+    expect(told[0]).toContain('The monthly summary of November 2026 was not posted');
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('a saved customer whose Listings row cannot be read', () => {
+  /** The November fixture, with two saves listed past the card's first page in a week whose card went out. */
+  async function listedSaves(name: string): Promise<Storage> {
+    const storage = await openTestStorage(name, { timeZone: TZ });
+    await storage.conversations.setSummaryChannel(channel);
+    const r = new Rows();
+    r.wonBack('p2', '2026-09-10T15:00:00Z', 400);
+    r.wonBack('q2', '2026-09-10T15:00:00Z', 400);
+    await record(storage, r.all);
+    const run = 'weekly-2026-W47';
+    const week = {
+      run,
+      day: '2026-11-16',
+      owner: ANA,
+      kind: 'slipping' as const,
+      chance: 60,
+      rank: 14,
+      page: 2,
+      heldOut: false,
+    };
+    await storage.listings.append([
+      { customerId: 'p2', week },
+      { customerId: 'q2', week },
+    ]);
+    await storage.runs.startRun(run, '2026-11-16T14:03:00.000Z');
+    await storage.runs.recordDelivery(run, ANA, { at: '2026-11-16T14:03:00.000Z', status: 'delivered' });
+    return storage;
+  }
+
+  it('counts it as no later-page listing and names the customer in the log; the summary goes out', async () => {
+    const storage = await listedSaves('monthlybadlisting');
+    // q2's row as no release of the app writes it: not the schema of a customer's weeks.
+    const listings = TableClient.fromConnectionString(
+      inject('azuriteConnectionString'),
+      storage.tables.listings,
+      { allowInsecureConnection: true },
+    );
+    await listings.upsertEntity(
+      {
+        partitionKey: 'weeks',
+        rowKey: idKey('q2'),
+        customerId: 'q2',
+        weeks: JSON.stringify([{ run: 'W47' }]),
+      },
+      'Replace',
+    );
+    const { sender, calls } = recordingSender();
+    const log = new MemoryLog();
+    const report = await monthlyTick(
+      storage,
+      '2026-12-01T15:00:00Z',
+      sender,
+      answeringAdmins([]).notify,
+      log,
+    );
+    expect(report).toMatchObject({ status: 'delivered', runKey: 'monthly-2026-11' });
+    expect(calls).toHaveLength(1);
+    const { summary } = await summaryCardFor(storage, '2026-11', options);
+    expect(summary.reChurn.map((c) => c.customerId)).toEqual(['p2']);
+    expect(log.lines.filter((l) => l.startsWith('warn '))).toEqual([
+      expect.stringMatching(/^warn saved customer q2: their weeks on the lists not read.*"customerId":"q2"/),
+    ]);
+  });
+
+  it('a storage outage while reading them still fails the tick, and the next tick posts the summary', async () => {
+    const storage = await listedSaves('monthlylistingoutage');
+    const busy: Storage = {
+      ...storage,
+      listings: {
+        ...storage.listings,
+        read: async () => {
+          throw new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' });
+        },
+      },
+    };
+    const { sender, calls } = recordingSender();
+    const notify = answeringAdmins([]).notify;
+    await expect(monthlyTick(busy, '2026-12-01T15:00:00Z', sender, notify)).rejects.toThrow(
+      'The server is busy.',
+    );
+    expect(calls).toEqual([]);
+    expect(await monthlyTick(storage, '2026-12-01T15:15:00Z', sender, notify)).toMatchObject({
+      status: 'delivered',
+    });
+    expect(calls).toHaveLength(1);
+  });
+});
 
 describe('two instances on the 1st with no channel to post in', () => {
   it('tell the admins once: the second, reading while the first posts, leaves the notice to it', async () => {

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_UNCONFIRMED_SENDS } from '../../../jobs/weekly/weeklyClaims';
+import { claimedNoticeLine } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
 import {
   completed,
@@ -127,6 +129,21 @@ describe("the week's last tick does not run", () => {
     for (let n = 5; n < 8; n++) await at(n);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(new RegExp(`^Weekly run ${RUN_KEY} \\(last week's run\\): 1 rep got no card`));
+  });
+
+  it("next week's posts of it never recorded, its tries spent: the log warns the admins may not have it", async () => {
+    for (let n = 0; n < 3; n++) completed(await at(n));
+    // Teams takes each post; storage refuses each record of it (the ticks are past the claim's hold).
+    const refusing = { ...world.storage, runs: dyingAt(world.storage.runs, 'recordNotice') };
+    for (let n = 4; n < 4 + MAX_UNCONFIRMED_SENDS; n++)
+      await expect(runWeekly(deps(refusing), { now: tick(n) })).rejects.toThrow('injected crash');
+    expect(notices).toHaveLength(MAX_UNCONFIRMED_SENDS);
+    await runWeekly(deps(refusing), { now: tick(4 + MAX_UNCONFIRMED_SENDS) });
+    expect(notices).toHaveLength(MAX_UNCONFIRMED_SENDS);
+    expect(world.log.lines).toContainEqual({
+      level: 'warn',
+      message: `run ${RUN_KEY}: ${claimedNoticeLine('unconfirmed')}`,
+    });
   });
 });
 

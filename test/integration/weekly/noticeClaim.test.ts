@@ -8,6 +8,7 @@ import {
   postOnce,
   retryNotice,
 } from '../../../jobs/weekly/weeklyNotice';
+import { claimedNoticeLine } from '../../../jobs/weekly/weeklyReport';
 import { openStorage } from '../../../storage';
 import { heldNotifier } from '../../helpers/heldNotifier';
 
@@ -116,6 +117,31 @@ describe("the admins' notice, claimed before it is posted", () => {
       else expect(await result).toBe('unconfirmed');
     }
     expect(posts).toBe(MAX_UNCONFIRMED_SENDS);
+  });
+
+  it('a kept notice a later tick does not post again, its tries spent with no record, is logged as a warning', async () => {
+    const [runs] = await twoInstances();
+    const notifyAdmins = async (): Promise<NoticeResult> => 'posted';
+    // Posted on each try, and each time storage refused its record: the tries are spent.
+    const refusing = refusingRecords(runs);
+    for (let tick = 0; tick < MAX_UNCONFIRMED_SENDS; tick++)
+      await expect(
+        postOnce(TEXT, notice(new Date(TICK.getTime() + tick * 15 * MINUTE)), {
+          runs: refusing,
+          notifyAdmins,
+        }),
+      ).rejects.toThrow('storage refused');
+    const warned: { message: string; details?: Record<string, unknown> }[] = [];
+    const log = {
+      info: () => {},
+      warn: (message: string, details?: Record<string, unknown>) => warned.push({ message, details }),
+    };
+    const later = new Date(TICK.getTime() + MAX_UNCONFIRMED_SENDS * 15 * MINUTE);
+    const pending = { text: TEXT, kind: 'run' as const };
+    expect(await retryNotice({ runs, notifyAdmins, log }, RUN_KEY, pending, later)).toBe('unconfirmed');
+    expect(warned).toEqual([
+      { message: `run ${RUN_KEY}: ${claimedNoticeLine('unconfirmed')}`, details: { runKey: RUN_KEY } },
+    ]);
   });
 
   it('the process dies between the post and its record: the next tick posts it again and records it', async () => {
