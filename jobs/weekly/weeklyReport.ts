@@ -409,6 +409,23 @@ function listingsLine(report: WeeklyRunDone): string | null {
 }
 
 /**
+ * The admins' notice of an earlier weekly run (`which`: "last week's run") whose listings were not
+ * recorded when its last attempt left them to a tick that never ran to its end; as listingsLine says
+ * after the last attempt (that run's taps are over: only the customer pages miss its week).
+ */
+export function missedListingsText(
+  title: { run: string; which: string },
+  attempts: number,
+  error: string | undefined,
+): string {
+  return [
+    `${title.run} (${title.which}): its listings could not be recorded after ${plural(attempts, 'attempt')}` +
+      `${error ? ` (${error})` : ''}, and the admins were not told: the run's last tick did not complete.`,
+    'The customer pages leave that week out.',
+  ].join('\n');
+}
+
+/**
  * The line of the reps Teams asked (429) to wait past the tick that tries the failed reps again: each
  * with the wait's end in the team's words (`rep` names them as the account does).
  */

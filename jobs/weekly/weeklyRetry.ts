@@ -20,7 +20,7 @@ const previousAttemptSchema = z.object({
     waiting: z.number().int().min(0).default(0),
   }),
   /** The week's listings: a failed write is tried again by the next attempt (rows before have none). */
-  listings: z.object({ status: z.enum(['recorded', 'failed']) }).optional(),
+  listings: z.object({ status: z.enum(['recorded', 'failed']), error: z.string().optional() }).optional(),
   /** A daily run's: where its window started (what fell due after it was due that day). */
   since: z.string().optional(),
   /** When the next rep waiting for their own send time gets their card (rows before reps waited have none). */

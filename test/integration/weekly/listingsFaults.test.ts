@@ -1,6 +1,6 @@
 import { createHttpHeaders, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { runWeekly, type WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import { openStorage, type PolicyConfig, type Storage } from '../../../storage';
 import {
   completed,
@@ -82,9 +82,10 @@ describe("the week's listings when Table Storage refuses their write", () => {
     return { ...world.storage, listings: busy.listings };
   }
 
-  function depsWith(storage: Storage, reps: readonly string[]) {
+  function depsWith(storage: Storage, reps: readonly string[], config?: WeeklyRunDeps['config']) {
     return depsFor(world, slippingBook(reps, { slipping: 2 }), {
       storage,
+      ...(config ? { config } : {}),
       notifyAdmins: async (text) => {
         notices.push(text);
         return 'posted';
@@ -152,5 +153,38 @@ describe("the week's listings when Table Storage refuses their write", () => {
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
     await expect(runWeekly(deps, { now: tick(4) })).resolves.toMatchObject({ status: 'not_due' });
     expect(notices).toHaveLength(1);
+  }, 60_000);
+
+  it("still refused when the week's last tick does not run: next week's first tick tells the admins, once", async () => {
+    // The card goes out on Sunday at 23:03 (Chicago): the attempts come at 23:18 and 23:33, and the
+    // week's last tick, 23:48, which would post the notice, does not run (a deploy, an outage).
+    const sunday = new Date('2026-11-30T05:03:00Z');
+    const at = (n: number) => new Date(sunday.getTime() + n * 15 * 60_000);
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const deps = depsWith(await listingsBusy(() => true), reps, {
+      timeZone: TIME_ZONE,
+      weeklySendAt: { weekday: 7, hour: 23, minute: 3 },
+    });
+    for (let n = 0; n < 3; n++)
+      expect(completed(await runWeekly(deps, { now: at(n) }))).toMatchObject({
+        adminNotice: 'deferred',
+        listings: { status: 'failed' },
+      });
+    expect(notices).toEqual([]);
+    // Monday 00:03: next week's first tick, long before its send time.
+    await expect(runWeekly(deps, { now: at(4) })).resolves.toMatchObject({
+      status: 'not_due',
+      runKey: 'weekly-2026-W49',
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0].split('\n')).toEqual([
+      `Weekly run ${RUN_KEY} (last week's run): its listings could not be recorded after 3 attempts (Table Storage answered 503 ServerBusy), and the admins were not told: the run's last tick did not complete.`,
+      'The customer pages leave that week out.',
+    ]);
+    // Recorded under last week's run key: later ticks post it no more.
+    for (let n = 5; n < 8; n++) await runWeekly(deps, { now: at(n) });
+    expect(notices).toHaveLength(1);
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
   }, 60_000);
 });
