@@ -394,14 +394,17 @@ export function weeklyReportText(
 }
 
 /**
- * The line of the week's listings when Table Storage refused their write: the next tick writes them,
- * or, after the last attempt, what goes without them. None when they were recorded.
+ * The line of the week's listings when Table Storage refused their write: the tick that runs the
+ * week again writes them (the next one, or, past the last attempt, the one at a waiting rep's own
+ * send time), or, when none will, what goes without them. None when they were recorded.
  */
 function listingsLine(report: WeeklyRunDone): string | null {
   const { listings } = report;
   if (listings.status !== 'failed') return null;
   if (report.retry === 'next_tick')
     return `This week's listings could not be recorded (${listings.error}): the next tick records them.`;
+  if (report.retry === 'rep_time')
+    return `This week's listings could not be recorded (${listings.error}): the tick at the next rep's send time records them.`;
   return (
     `This week's listings could not be recorded after ${plural(report.attempt, 'attempt')} (${listings.error}): ` +
     "the customer pages leave this week out, and a tap does not refresh the card this week's run listed the customer on for another rep."
