@@ -4,8 +4,9 @@ import { timeHasCome } from '../schedule/timerSchedule';
 
 /**
  * Extra attempts of a week's run after the first when reps `failed` (5xx after all retries, a
- * Retry-After over the cap, a 413). The 15-minute timer spaces them: with 3, a rep whose sends kept
- * failing at 08:03 is tried again at 08:18, 08:33 and 08:48, then the week stays finished.
+ * Retry-After over the cap, a 413) or Table Storage refused the week's listings for now. The
+ * 15-minute timer spaces them: with 3, a rep whose sends kept failing at 08:03 is tried again at
+ * 08:18, 08:33 and 08:48, then the week stays finished.
  */
 export const DEFAULT_EXTRA_ATTEMPTS = 3;
 

@@ -73,7 +73,8 @@ export interface WeeklyRunConfig extends CardLocale, DaysOff {
    */
   backgroundConcurrency?: number;
   /**
-   * Extra attempts of the week's run, one per later timer tick, while reps `failed` (default 3).
+   * Extra attempts of the week's run, one per later timer tick, while reps `failed` or the week's
+   * listings were not recorded (default 3).
    * The admins' notice waits for the last attempt, so it names only who never got a card.
    */
   extraAttempts?: number;

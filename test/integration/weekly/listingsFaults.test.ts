@@ -1,4 +1,4 @@
-import { createHttpHeaders, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWeekly, type WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import { openStorage, type PolicyConfig, type Storage } from '../../../storage';
@@ -25,16 +25,16 @@ function tick(n: number): Date {
 }
 
 /**
- * A pipeline policy answering every try as a busy Table Storage does while `failing()` says so: 503
- * with the ServerBusy code, which the SDK retries and then throws.
+ * A pipeline policy answering every try as a busy Table Storage does while `failing(request)` says
+ * so: 503 with the ServerBusy code, which the SDK retries and then throws.
  */
-function serverBusy(failing: () => boolean): PolicyConfig {
+function serverBusy(failing: (request: PipelineRequest) => boolean): PolicyConfig {
   return {
     position: 'perRetry',
     policy: {
       name: 'serverBusy',
       sendRequest: async (request, next): Promise<PipelineResponse> => {
-        if (!failing()) return next(request);
+        if (!failing(request)) return next(request);
         return {
           request,
           status: 503,
@@ -65,8 +65,8 @@ describe("the week's listings when Table Storage refuses their write", () => {
     await world.stop();
   });
 
-  /** The world's storage with its Listings client answered ServerBusy while `failing()` says so. */
-  async function listingsBusy(failing: () => boolean): Promise<Storage> {
+  /** The world's storage with its Listings client answered ServerBusy while `failing(request)` says so. */
+  async function listingsBusy(failing: (request: PipelineRequest) => boolean): Promise<Storage> {
     const tablePrefix = world.storage.tables.listings.slice(0, -'Listings'.length);
     // Busy only once open: opening creates the tables, which already exist.
     let open = false;
@@ -75,7 +75,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
       {
         timeZone: TIME_ZONE,
         retry: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 },
-        policies: [serverBusy(() => open && failing())],
+        policies: [serverBusy((request) => open && failing(request))],
       },
     );
     open = true;
@@ -132,6 +132,33 @@ describe("the week's listings when Table Storage refuses their write", () => {
       status: 'not_due',
       reason: 'already_ran',
     });
+  }, 60_000);
+
+  it('its transactions refused, the reads let through: the next tick writes them, after the SDK tried each 3 times', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    let failing = true;
+    const tries: string[] = [];
+    const deps = depsWith(
+      await listingsBusy((request) => {
+        const batch = failing && request.url.endsWith('/$batch');
+        if (batch) tries.push(request.url);
+        return batch;
+      }),
+      reps,
+    );
+    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    expect(first).toMatchObject({
+      retry: 'next_tick',
+      listings: { status: 'failed', error: 'Table Storage answered 503 ServerBusy' },
+    });
+    // One transaction (4 rows), its first try and the 2 retries the SDK was given.
+    expect(tries).toHaveLength(3);
+    failing = false;
+    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    expect(second).toMatchObject({ retry: 'none', listings: { status: 'recorded', recorded: 4 } });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    expect(notices).toEqual([]);
   }, 60_000);
 
   it('still refused after the last attempt: the admins are told once, and the cards went out once', async () => {
