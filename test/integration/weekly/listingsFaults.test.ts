@@ -24,29 +24,34 @@ function tick(n: number): Date {
   return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
 }
 
+/** How Table Storage answers: busy (503 ServerBusy, which the SDK retries and then throws), or else. */
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+const SERVER_BUSY: Refusal = { status: 503, code: 'ServerBusy', message: 'The server is busy.' };
+
 /**
- * A pipeline policy answering every try as a busy Table Storage does while `failing(request)` says
- * so: 503 with the ServerBusy code, which the SDK retries and then throws.
+ * A pipeline policy answering every try as Table Storage does when it refuses (`refusal`) while
+ * `failing(request)` says so.
  */
-function serverBusy(failing: (request: PipelineRequest) => boolean): PolicyConfig {
+function refusing(refusal: Refusal, failing: (request: PipelineRequest) => boolean): PolicyConfig {
   return {
     position: 'perRetry',
     policy: {
-      name: 'serverBusy',
+      name: 'refusing',
       sendRequest: async (request, next): Promise<PipelineResponse> => {
         if (!failing(request)) return next(request);
         return {
           request,
-          status: 503,
+          status: refusal.status,
           headers: createHttpHeaders({
             'content-type': 'application/json;odata=minimalmetadata',
-            'x-ms-error-code': 'ServerBusy',
+            'x-ms-error-code': refusal.code,
           }),
           bodyAsText: JSON.stringify({
-            'odata.error': {
-              code: 'ServerBusy',
-              message: { lang: 'en-US', value: 'The server is busy.' },
-            },
+            'odata.error': { code: refusal.code, message: { lang: 'en-US', value: refusal.message } },
           }),
         };
       },
@@ -65,8 +70,11 @@ describe("the week's listings when Table Storage refuses their write", () => {
     await world.stop();
   });
 
-  /** The world's storage with its Listings client answered ServerBusy while `failing(request)` says so. */
-  async function listingsBusy(failing: (request: PipelineRequest) => boolean): Promise<Storage> {
+  /** The world's storage with its Listings client refused (default: ServerBusy) while `failing(request)` says so. */
+  async function listingsBusy(
+    failing: (request: PipelineRequest) => boolean,
+    refusal = SERVER_BUSY,
+  ): Promise<Storage> {
     const tablePrefix = world.storage.tables.listings.slice(0, -'Listings'.length);
     // Busy only once open: opening creates the tables, which already exist.
     let open = false;
@@ -75,7 +83,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
       {
         timeZone: TIME_ZONE,
         retry: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 },
-        policies: [serverBusy((request) => open && failing(request))],
+        policies: [refusing(refusal, (request) => open && failing(request))],
       },
     );
     open = true;
@@ -158,6 +166,24 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const second = completed(await runWeekly(deps, { now: tick(1) }));
     expect(second).toMatchObject({ retry: 'none', listings: { status: 'recorded', recorded: 4 } });
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    expect(notices).toEqual([]);
+  }, 60_000);
+
+  it('refused for a reason a later tick would repeat (403): the run fails loudly once the cards went out', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const denied = { status: 403, code: 'AuthorizationFailure', message: 'Not authorized.' };
+    const deps = depsWith(await listingsBusy((request) => request.url.endsWith('/$batch'), denied), reps);
+    await expect(runWeekly(deps, { now: tick(0) })).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'AuthorizationFailure',
+    });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    expect(
+      (await world.storage.audit.readMonth('2026-11')).filter((r) => r.action === 'surfaced'),
+    ).toHaveLength(4);
+    // The run is left unfinished, as after a crash: the invocation's failure raises the alert.
+    expect((await world.storage.runs.getRun(RUN_KEY))?.finishedAt).toBeFalsy();
     expect(notices).toEqual([]);
   }, 60_000);
 
