@@ -208,17 +208,35 @@ describe("the week's listings when Table Storage refuses their write", () => {
     expect(notices).toHaveLength(1);
   }, 60_000);
 
-  it("still refused when the week's last tick does not run: next week's first tick tells the admins, once", async () => {
-    // The card goes out on Sunday at 23:03 (Chicago): the attempts come at 23:18 and 23:33, and the
-    // week's last tick, 23:48, which would post the notice, does not run (a deploy, an outage).
-    const sunday = new Date('2026-11-30T05:03:00Z');
-    const at = (n: number) => new Date(sunday.getTime() + n * 15 * 60_000);
+  /** Sunday 29 November 2026, 23:03 in Chicago, and the ticks after it: 3 is the week's last (23:48), 4 next week's first. */
+  const sundayTick = (n: number) => new Date(new Date('2026-11-30T05:03:00Z').getTime() + n * 15 * 60_000);
+  const sundaySend = { timeZone: TIME_ZONE, weeklySendAt: { weekday: 7, hour: 23, minute: 3 } };
+
+  it("still refused on the week's last tick, attempts left: that tick tells the admins, and next week's nothing more", async () => {
     const reps = repEmails(2);
     await installReps(world, reps);
-    const deps = depsWith(await listingsBusy(() => true), reps, {
-      timeZone: TIME_ZONE,
-      weeklySendAt: { weekday: 7, hour: 23, minute: 3 },
-    });
+    const deps = depsWith(await listingsBusy(() => true), reps, { ...sundaySend, extraAttempts: 5 });
+    const reports = [];
+    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(deps, { now: sundayTick(n) })));
+    expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice])).toEqual([
+      [1, 'next_tick', 'deferred'],
+      [2, 'next_tick', 'deferred'],
+      [3, 'next_tick', 'deferred'],
+      [4, 'none', 'posted'],
+    ]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain("This week's listings could not be recorded after 4 attempts");
+    for (let n = 4; n < 8; n++) await runWeekly(deps, { now: sundayTick(n) });
+    expect(notices).toHaveLength(1);
+  }, 60_000);
+
+  it("still refused when the week's last tick does not run: next week's first tick tells the admins, once", async () => {
+    // The attempts come at 23:18 and 23:33, and the week's last tick, 23:48, which would post the
+    // notice, does not run (a deploy, an outage).
+    const at = sundayTick;
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const deps = depsWith(await listingsBusy(() => true), reps, sundaySend);
     for (let n = 0; n < 3; n++)
       expect(completed(await runWeekly(deps, { now: at(n) }))).toMatchObject({
         adminNotice: 'deferred',
