@@ -101,6 +101,19 @@ describe("the week's listings when Table Storage refuses their write", () => {
     });
   }
 
+  /** Four ticks, the listings refused on each: the notice deferred by three, posted by the fourth. */
+  async function refusedOnFourTicks(deps: WeeklyRunDeps, at: (n: number) => Date): Promise<void> {
+    const reports = [];
+    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(deps, { now: at(n) })));
+    expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice])).toEqual([
+      [1, 'next_tick', 'deferred'],
+      [2, 'next_tick', 'deferred'],
+      [3, 'next_tick', 'deferred'],
+      [4, 'none', 'posted'],
+    ]);
+    expect(notices).toHaveLength(1);
+  }
+
   it('reps get their cards and the audit rows are kept; a later tick records the listings, the admins hear nothing', async () => {
     const reps = repEmails(3);
     await installReps(world, reps);
@@ -191,15 +204,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const reps = repEmails(2);
     await installReps(world, reps);
     const deps = depsWith(await listingsBusy(() => true), reps);
-    const reports = [];
-    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(deps, { now: tick(n) })));
-    expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice])).toEqual([
-      [1, 'next_tick', 'deferred'],
-      [2, 'next_tick', 'deferred'],
-      [3, 'next_tick', 'deferred'],
-      [4, 'none', 'posted'],
-    ]);
-    expect(notices).toHaveLength(1);
+    await refusedOnFourTicks(deps, tick);
     expect(notices[0]).toContain(
       "This week's listings could not be recorded after 4 attempts (Table Storage answered 503 ServerBusy)",
     );
@@ -216,15 +221,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const reps = repEmails(2);
     await installReps(world, reps);
     const deps = depsWith(await listingsBusy(() => true), reps, { ...sundaySend, extraAttempts: 5 });
-    const reports = [];
-    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(deps, { now: sundayTick(n) })));
-    expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice])).toEqual([
-      [1, 'next_tick', 'deferred'],
-      [2, 'next_tick', 'deferred'],
-      [3, 'next_tick', 'deferred'],
-      [4, 'none', 'posted'],
-    ]);
-    expect(notices).toHaveLength(1);
+    await refusedOnFourTicks(deps, sundayTick);
     expect(notices[0]).toContain("This week's listings could not be recorded after 4 attempts");
     for (let n = 4; n < 8; n++) await runWeekly(deps, { now: sundayTick(n) });
     expect(notices).toHaveLength(1);
