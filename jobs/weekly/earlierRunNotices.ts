@@ -50,7 +50,9 @@ export async function tellEarlierRun(
   if (!run?.finishedAt || runSettled(run)) return;
   await tellUntoldReps(deps, earlierKey, run, naming, pending, now);
   const previous = previousAttempt(run);
-  if (previous?.listings?.status === 'failed') {
+  // Once the run's own notice went out, it told of listings no attempt had recorded (the last
+  // attempt's account says so), or an earlier attempt had recorded them.
+  if (previous?.listings?.status === 'failed' && !(await deps.runs.noticeSent(earlierKey, 'run'))) {
     const text = missedListingsText(naming, previous.attempt, previous.listings.error);
     const result = await postOnce(
       text,

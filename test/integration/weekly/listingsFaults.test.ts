@@ -1,7 +1,7 @@
-import { createHttpHeaders, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWeekly, type WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
-import { openStorage, type PolicyConfig, type Storage } from '../../../storage';
+import type { Storage } from '../../../storage';
+import { listingsBusy } from './refusedListings';
 import {
   completed,
   conversationOf,
@@ -24,41 +24,6 @@ function tick(n: number): Date {
   return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
 }
 
-/** How Table Storage answers: busy (503 ServerBusy, which the SDK retries and then throws), or else. */
-interface Refusal {
-  status: number;
-  code: string;
-  message: string;
-}
-const SERVER_BUSY: Refusal = { status: 503, code: 'ServerBusy', message: 'The server is busy.' };
-
-/**
- * A pipeline policy answering every try as Table Storage does when it refuses (`refusal`) while
- * `failing(request)` says so.
- */
-function refusing(refusal: Refusal, failing: (request: PipelineRequest) => boolean): PolicyConfig {
-  return {
-    position: 'perRetry',
-    policy: {
-      name: 'refusing',
-      sendRequest: async (request, next): Promise<PipelineResponse> => {
-        if (!failing(request)) return next(request);
-        return {
-          request,
-          status: refusal.status,
-          headers: createHttpHeaders({
-            'content-type': 'application/json;odata=minimalmetadata',
-            'x-ms-error-code': refusal.code,
-          }),
-          bodyAsText: JSON.stringify({
-            'odata.error': { code: refusal.code, message: { lang: 'en-US', value: refusal.message } },
-          }),
-        };
-      },
-    },
-  };
-}
-
 describe("the week's listings when Table Storage refuses their write", () => {
   let world: WeeklyWorld;
   let notices: string[];
@@ -69,26 +34,6 @@ describe("the week's listings when Table Storage refuses their write", () => {
   afterEach(async () => {
     await world.stop();
   });
-
-  /** The world's storage with its Listings client refused (default: ServerBusy) while `failing(request)` says so. */
-  async function listingsBusy(
-    failing: (request: PipelineRequest) => boolean,
-    refusal = SERVER_BUSY,
-  ): Promise<Storage> {
-    const tablePrefix = world.storage.tables.listings.slice(0, -'Listings'.length);
-    // Busy only once open: opening creates the tables, which already exist.
-    let open = false;
-    const busy = await openStorage(
-      { connectionString: world.connectionString, tablePrefix },
-      {
-        timeZone: TIME_ZONE,
-        retry: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 },
-        policies: [refusing(refusal, (request) => open && failing(request))],
-      },
-    );
-    open = true;
-    return { ...world.storage, listings: busy.listings };
-  }
 
   function depsWith(storage: Storage, reps: readonly string[], config?: WeeklyRunDeps['config']) {
     return depsFor(world, slippingBook(reps, { slipping: 2 }), {
@@ -118,7 +63,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const reps = repEmails(3);
     await installReps(world, reps);
     let failing = true;
-    const deps = depsWith(await listingsBusy(() => failing), reps);
+    const deps = depsWith(await listingsBusy(world, () => failing), reps);
 
     const first = completed(await runWeekly(deps, { now: tick(0) }));
     expect(first.counts).toMatchObject({ delivered: 3, failed: 0 });
@@ -161,7 +106,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     let failing = true;
     const tries: string[] = [];
     const deps = depsWith(
-      await listingsBusy((request) => {
+      await listingsBusy(world, (request) => {
         const batch = failing && request.url.endsWith('/$batch');
         if (batch) tries.push(request.url);
         return batch;
@@ -186,7 +131,10 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const reps = repEmails(2);
     await installReps(world, reps);
     const denied = { status: 403, code: 'AuthorizationFailure', message: 'Not authorized.' };
-    const deps = depsWith(await listingsBusy((request) => request.url.endsWith('/$batch'), denied), reps);
+    const deps = depsWith(
+      await listingsBusy(world, (request) => request.url.endsWith('/$batch'), denied),
+      reps,
+    );
     await expect(runWeekly(deps, { now: tick(0) })).rejects.toMatchObject({
       statusCode: 403,
       code: 'AuthorizationFailure',
@@ -203,7 +151,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
   it('still refused after the last attempt: the admins are told once, and the cards went out once', async () => {
     const reps = repEmails(2);
     await installReps(world, reps);
-    const deps = depsWith(await listingsBusy(() => true), reps);
+    const deps = depsWith(await listingsBusy(world, () => true), reps);
     await refusedOnFourTicks(deps, tick);
     expect(notices[0]).toContain(
       "This week's listings could not be recorded after 4 attempts (Table Storage answered 503 ServerBusy)",
@@ -220,7 +168,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
   it("still refused on the week's last tick, attempts left: that tick tells the admins, and next week's nothing more", async () => {
     const reps = repEmails(2);
     await installReps(world, reps);
-    const deps = depsWith(await listingsBusy(() => true), reps, { ...sundaySend, extraAttempts: 5 });
+    const deps = depsWith(await listingsBusy(world, () => true), reps, { ...sundaySend, extraAttempts: 5 });
     await refusedOnFourTicks(deps, sundayTick);
     expect(notices[0]).toContain("This week's listings could not be recorded after 4 attempts");
     for (let n = 4; n < 8; n++) await runWeekly(deps, { now: sundayTick(n) });
@@ -233,7 +181,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const at = sundayTick;
     const reps = repEmails(2);
     await installReps(world, reps);
-    const deps = depsWith(await listingsBusy(() => true), reps, sundaySend);
+    const deps = depsWith(await listingsBusy(world, () => true), reps, sundaySend);
     for (let n = 0; n < 3; n++)
       expect(completed(await runWeekly(deps, { now: at(n) }))).toMatchObject({
         adminNotice: 'deferred',
