@@ -15,7 +15,7 @@ import {
 } from './weeklyNotice';
 import { missedListingsText } from './weeklyReport';
 import { notReachedIn } from './weeklyRepsBack';
-import { previousAttempt, runSettled } from './weeklyRetry';
+import { listingsMissing, previousAttempt, runSettled } from './weeklyRetry';
 
 /**
  * How the notice of an earlier run's reps no notice told of names the run (`run`, and `which`:
@@ -50,10 +50,10 @@ export async function tellEarlierRun(
   if (!run?.finishedAt || runSettled(run)) return;
   await tellUntoldReps(deps, earlierKey, run, naming, pending, now);
   const previous = previousAttempt(run);
-  // Once the run's own notice went out, it told of listings no attempt had recorded (the last
-  // attempt's account says so), or an earlier attempt had recorded them.
-  if (previous?.listings?.status === 'failed' && !(await deps.runs.noticeSent(earlierKey, 'run'))) {
-    const text = missedListingsText(naming, previous.attempt, previous.listings.error);
+  const listings = previous?.listings;
+  // Once the run's own notice went out, the account in it told of listings no attempt recorded.
+  if (previous && listingsMissing(listings) && !(await deps.runs.noticeSent(earlierKey, 'run'))) {
+    const text = missedListingsText(naming, previous.attempt, listings?.error);
     const result = await postOnce(
       text,
       { runKey: earlierKey, at: now.toISOString(), kind: 'listings' },

@@ -8,7 +8,7 @@ import { toRetry, willRetry } from './weeklyRetry';
 interface ClosingReport {
   counts: { failed: number; waiting: number };
   /** The weekly run's listings: a failed write is tried again as a failed rep's card is. */
-  listings?: { status: 'recorded' | 'failed' };
+  listings?: { status: 'recorded' | 'failed'; recordedEarlier?: true };
   outcomes: RepOutcome[];
   notReached: NotReached[];
   retry: WeeklyRunDone['retry'];

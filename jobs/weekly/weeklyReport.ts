@@ -394,13 +394,16 @@ export function weeklyReportText(
 }
 
 /**
- * The line of the week's listings when Table Storage refused their write: the tick that runs the
- * week again writes them (the next one, or, past the last attempt, the one at a waiting rep's own
- * send time), or, when none will, what goes without them. None when they were recorded.
+ * The line of the week's listings when Table Storage refused their write: what an earlier attempt
+ * recorded stands; else the tick that runs the week again writes them (the next one, or, past the
+ * last attempt, the one at a waiting rep's own send time), or, when none will, what goes without
+ * them. None when they were recorded.
  */
 function listingsLine(report: WeeklyRunDone): string | null {
   const { listings } = report;
   if (listings.status !== 'failed') return null;
+  if (listings.recordedEarlier)
+    return `This week's listings were recorded by an earlier attempt; this one could not add to them (${listings.error}): a customer listed only since, by a newer feed, is left out.`;
   if (report.retry === 'next_tick')
     return `This week's listings could not be recorded (${listings.error}): the next tick records them.`;
   if (report.retry === 'rep_time')

@@ -127,6 +127,28 @@ describe("the week's listings when Table Storage refuses their write", () => {
     expect(notices).toEqual([]);
   }, 60_000);
 
+  it('recorded by an earlier attempt, refused on a later one: the week is not run again for them, nor the admins told they are missing', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    let failing = false;
+    const deps = depsWith(await listingsBusy(world, () => failing), reps);
+    // 08:03: the second rep's card fails (Teams 503); the listings are recorded.
+    world.fake.injectForConversation(conversationOf(reps[1]), { status: 503 });
+    expect(completed(await runWeekly(deps, { now: tick(0) }))).toMatchObject({
+      retry: 'next_tick',
+      listings: { status: 'recorded', recorded: 4 },
+    });
+    // 08:18: the card goes out; the listings, all there already, cannot be read.
+    world.fake.injectForConversation(conversationOf(reps[1]), { status: 503 }, 0);
+    failing = true;
+    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    expect(second).toMatchObject({ attempt: 2, retry: 'none', listings: { status: 'failed' } });
+    expect(second.counts).toMatchObject({ delivered: 2, failed: 0 });
+    await expect(runWeekly(deps, { now: tick(2) })).resolves.toMatchObject({ status: 'not_due' });
+    expect(notices).toEqual([]);
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  }, 60_000);
+
   it('refused for a reason a later tick would repeat (403): the run fails loudly once the cards went out', async () => {
     const reps = repEmails(2);
     await installReps(world, reps);

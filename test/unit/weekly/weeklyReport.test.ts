@@ -372,6 +372,15 @@ describe("the week's listings in the report", () => {
         "the customer pages leave this week out, and a tap does not refresh the card this week's run listed the customer on for another rep.",
     );
     expect(line(report([]))).toBeUndefined();
+    // Recorded by an earlier attempt: only what this one lists anew is missing.
+    expect(
+      line({
+        ...failed(2, 'none'),
+        listings: { status: 'failed', error: 'Table Storage answered 503 ServerBusy', recordedEarlier: true },
+      }),
+    ).toBe(
+      "This week's listings were recorded by an earlier attempt; this one could not add to them (Table Storage answered 503 ServerBusy): a customer listed only since, by a newer feed, is left out.",
+    );
   });
 });
 
