@@ -26,16 +26,26 @@ const DELIVERY_END = 'd`'; // the character after '_'
 /**
  * Which admins' notice: the end-of-run account, the feed that stopped the run, a rules file that is
  * not valid, (the monthly summary) no team channel to post in, or (`more_<hash>`, keyed by the reps
- * it names) the reps a later tick of the run left without a card whom no notice had named so.
+ * it names) the reps a later tick of the run left without a card whom no notice had named so,
+ * or (`listings`) the week's listings a weekly run could not record, when its last tick did not run.
  * `wait_<end>`: the notice of reps with no card after a wait Teams asked for, as rows written
  * before the `more_` notice took it over name it.
  */
-export type NoticeKind = 'run' | 'feed' | 'rules' | 'channel' | `more_${string}` | `wait_${string}`;
+export type NoticeKind =
+  | 'run'
+  | 'feed'
+  | 'rules'
+  | 'channel'
+  | 'listings'
+  | `more_${string}`
+  | `wait_${string}`;
 const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
 const noticeKindSchema = z.custom<NoticeKind>(
   (v) =>
     typeof v === 'string' &&
-    (['run', 'feed', 'rules', 'channel'].includes(v) || v.startsWith('more_') || v.startsWith('wait_')),
+    (['run', 'feed', 'rules', 'channel', 'listings'].includes(v) ||
+      v.startsWith('more_') ||
+      v.startsWith('wait_')),
 );
 
 /**

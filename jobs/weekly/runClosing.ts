@@ -7,8 +7,8 @@ import { toRetry, willRetry } from './weeklyRetry';
 /** The part of a completed run's report its closing reads and fills in. */
 interface ClosingReport {
   counts: { failed: number; waiting: number };
-  /** The weekly run's listings: a failed write is tried again as a failed rep's card is. */
-  listings?: { status: 'recorded' | 'failed' };
+  /** The weekly run's listings: a failed write no attempt made good is tried again as a failed rep's card is. */
+  listings?: { status: 'recorded' | 'failed'; recordedEarlier?: true };
   outcomes: RepOutcome[];
   notReached: NotReached[];
   retry: WeeklyRunDone['retry'];

@@ -2,10 +2,15 @@ import type { ListedWeek } from '../../rules/listedWeeks';
 import { mayPassLater, storageFailureWords } from '../../storage/errors';
 import type { ListingStore } from '../../storage/listingStore';
 
-/** What became of the week's listings: recorded (new, or there from an earlier attempt), or not written. */
+/**
+ * What became of the week's listings: recorded (new, or there from an earlier attempt), or not
+ * written. `recordedEarlier`: an earlier attempt of the week recorded them, so this failure leaves
+ * out only customers this attempt lists anew (the feed changed since): the week is not run again
+ * for them, and the admins are not told the week is missing.
+ */
 export type ListingsOutcome =
   | { status: 'recorded'; recorded: number; alreadyThere: number }
-  | { status: 'failed'; error: string };
+  | { status: 'failed'; error: string; recordedEarlier?: true };
 
 /**
  * Records each listed customer's week. A write Table Storage refuses for now (busy, timed out,
@@ -16,12 +21,16 @@ export type ListingsOutcome =
 export async function recordListings(
   listings: Pick<ListingStore, 'append'>,
   weeks: readonly { customerId: string; week: ListedWeek }[],
-  concurrency: number,
+  { concurrency, recordedEarlier }: { concurrency: number; recordedEarlier: boolean },
 ): Promise<ListingsOutcome> {
   try {
     return { status: 'recorded', ...(await listings.append(weeks, { concurrency })) };
   } catch (err) {
     if (!mayPassLater(err)) throw err;
-    return { status: 'failed', error: storageFailureWords(err) };
+    return {
+      status: 'failed',
+      error: storageFailureWords(err),
+      ...(recordedEarlier ? { recordedEarlier } : {}),
+    };
   }
 }

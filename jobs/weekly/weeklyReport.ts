@@ -394,18 +394,41 @@ export function weeklyReportText(
 }
 
 /**
- * The line of the week's listings when Table Storage refused their write: the next tick writes them,
- * or, after the last attempt, what goes without them. None when they were recorded.
+ * The line of the week's listings when Table Storage refused their write: what an earlier attempt
+ * recorded stands; else the tick that runs the week again writes them (the next one, or, past the
+ * last attempt, the one at a waiting rep's own send time), or, when none will, what goes without
+ * them. None when they were recorded.
  */
 function listingsLine(report: WeeklyRunDone): string | null {
   const { listings } = report;
   if (listings.status !== 'failed') return null;
+  if (listings.recordedEarlier)
+    return `This week's listings were recorded by an earlier attempt; this one could not add to them (${listings.error}): a customer listed only since, by a newer feed, is left out.`;
   if (report.retry === 'next_tick')
     return `This week's listings could not be recorded (${listings.error}): the next tick records them.`;
+  if (report.retry === 'rep_time')
+    return `This week's listings could not be recorded (${listings.error}): the tick at the next rep's send time records them.`;
   return (
     `This week's listings could not be recorded after ${plural(report.attempt, 'attempt')} (${listings.error}): ` +
     "the customer pages leave this week out, and a tap does not refresh the card this week's run listed the customer on for another rep."
   );
+}
+
+/**
+ * The admins' notice of an earlier weekly run (`which`: "last week's run") whose listings were not
+ * recorded when its last attempt left them to a tick that never ran to its end; as listingsLine says
+ * after the last attempt (that run's taps are over: only the customer pages miss its week).
+ */
+export function missedListingsText(
+  title: { run: string; which: string },
+  attempts: number,
+  error: string | undefined,
+): string {
+  return [
+    `${title.run} (${title.which}): its listings could not be recorded after ${plural(attempts, 'attempt')}` +
+      `${error ? ` (${error})` : ''}, and the admins were not told: the run's last tick did not complete.`,
+    'The customer pages leave that week out.',
+  ].join('\n');
 }
 
 /**

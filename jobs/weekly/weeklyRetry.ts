@@ -4,8 +4,9 @@ import { timeHasCome } from '../schedule/timerSchedule';
 
 /**
  * Extra attempts of a week's run after the first when reps `failed` (5xx after all retries, a
- * Retry-After over the cap, a 413). The 15-minute timer spaces them: with 3, a rep whose sends kept
- * failing at 08:03 is tried again at 08:18, 08:33 and 08:48, then the week stays finished.
+ * Retry-After over the cap, a 413) or Table Storage refused the week's listings for now. The
+ * 15-minute timer spaces them: with 3, a rep whose sends kept failing at 08:03 is tried again at
+ * 08:18, 08:33 and 08:48, then the week stays finished.
  */
 export const DEFAULT_EXTRA_ATTEMPTS = 3;
 
@@ -20,7 +21,13 @@ const previousAttemptSchema = z.object({
     waiting: z.number().int().min(0).default(0),
   }),
   /** The week's listings: a failed write is tried again by the next attempt (rows before have none). */
-  listings: z.object({ status: z.enum(['recorded', 'failed']) }).optional(),
+  listings: z
+    .object({
+      status: z.enum(['recorded', 'failed']),
+      error: z.string().optional(),
+      recordedEarlier: z.literal(true).optional(),
+    })
+    .optional(),
   /** A daily run's: where its window started (what fell due after it was due that day). */
   since: z.string().optional(),
   /** When the next rep waiting for their own send time gets their card (rows before reps waited have none). */
@@ -92,13 +99,23 @@ export function decideAttempt(
 
 /**
  * What a later attempt does again: each rep whose card failed, and the week's listings when their
- * write failed (counted as one).
+ * write failed (counted as one) and no earlier attempt recorded them.
  */
-export function toRetry(report: {
-  counts: { failed: number };
-  listings?: { status: 'recorded' | 'failed' };
-}): number {
-  return report.counts.failed + (report.listings?.status === 'failed' ? 1 : 0);
+export function toRetry(report: { counts: { failed: number }; listings?: ListingsState }): number {
+  return report.counts.failed + (listingsMissing(report.listings) ? 1 : 0);
+}
+
+/** What a run's report says of the week's listings (weeklyListings.ts ListingsOutcome). */
+type ListingsState = { status: 'recorded' | 'failed'; recordedEarlier?: true };
+
+/** True when the week's listings were not recorded, by this attempt or any before it. */
+export function listingsMissing(listings: ListingsState | undefined): boolean {
+  return listings?.status === 'failed' && !listings.recordedEarlier;
+}
+
+/** True when an attempt of the week, this one or one before, recorded the week's listings. */
+export function listingsRecorded(listings: ListingsState | undefined): boolean {
+  return listings?.status === 'recorded' || listings?.recordedEarlier === true;
 }
 
 /** True when a later tick will run this week's run again (reps or the listings failed, and attempts remain). */

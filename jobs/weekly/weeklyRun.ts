@@ -54,7 +54,7 @@ import {
   weeklyReportText,
 } from './weeklyReport';
 import { repsBackSince, settleBackWithoutCard, settledReps } from './weeklyRepsBack';
-import { DEFAULT_EXTRA_ATTEMPTS } from './weeklyRetry';
+import { DEFAULT_EXTRA_ATTEMPTS, listingsMissing, listingsRecorded, previousAttempt } from './weeklyRetry';
 import { resolveStaleRow } from './weeklyStaleRows';
 
 /**
@@ -73,7 +73,8 @@ export interface WeeklyRunConfig extends CardLocale, DaysOff {
    */
   backgroundConcurrency?: number;
   /**
-   * Extra attempts of the week's run, one per later timer tick, while reps `failed` (default 3).
+   * Extra attempts of the week's run, one per later timer tick, while reps `failed` or the week's
+   * listings were not recorded (default 3).
    * The admins' notice waits for the last attempt, so it names only who never got a card.
    */
   extraAttempts?: number;
@@ -256,7 +257,10 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   // by a later tick of the week).
   const appendRunRecords = async () => {
     const audited = await storage.audit.appendRunRows([...surfacedRows, ...heldOutRows]);
-    const listings = await recordListings(storage.listings, listedWeeks, config.backgroundConcurrency ?? 2);
+    const listings = await recordListings(storage.listings, listedWeeks, {
+      concurrency: config.backgroundConcurrency ?? 2,
+      recordedEarlier: listingsRecorded(previousAttempt(previousRun)?.listings),
+    });
     return { audited, listings };
   };
   const deliverAll = finishedAt(
@@ -366,7 +370,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
       earlierPending: pendingNoticeOf(previousRun),
       naming: { run: weeklyRunTitle(runKey), sent: 'card', rep: (rep) => repNameWithAddress(named, rep) },
     },
-    report.notReached.length > 0 || report.refused.length > 0 || listings.status === 'failed'
+    report.notReached.length > 0 || report.refused.length > 0 || listingsMissing(listings)
       ? reportText
       : null,
     { notifyAdmins: deps.notifyAdmins, runs: storage.runs },

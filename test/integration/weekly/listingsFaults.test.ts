@@ -1,7 +1,7 @@
-import { createHttpHeaders, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runWeekly } from '../../../jobs/weekly/weeklyRun';
-import { openStorage, type PolicyConfig, type Storage } from '../../../storage';
+import { runWeekly, type WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
+import type { Storage } from '../../../storage';
+import { listingsBusy } from './refusedListings';
 import {
   completed,
   conversationOf,
@@ -24,36 +24,6 @@ function tick(n: number): Date {
   return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
 }
 
-/**
- * A pipeline policy answering every try as a busy Table Storage does while `failing()` says so: 503
- * with the ServerBusy code, which the SDK retries and then throws.
- */
-function serverBusy(failing: () => boolean): PolicyConfig {
-  return {
-    position: 'perRetry',
-    policy: {
-      name: 'serverBusy',
-      sendRequest: async (request, next): Promise<PipelineResponse> => {
-        if (!failing()) return next(request);
-        return {
-          request,
-          status: 503,
-          headers: createHttpHeaders({
-            'content-type': 'application/json;odata=minimalmetadata',
-            'x-ms-error-code': 'ServerBusy',
-          }),
-          bodyAsText: JSON.stringify({
-            'odata.error': {
-              code: 'ServerBusy',
-              message: { lang: 'en-US', value: 'The server is busy.' },
-            },
-          }),
-        };
-      },
-    },
-  };
-}
-
 describe("the week's listings when Table Storage refuses their write", () => {
   let world: WeeklyWorld;
   let notices: string[];
@@ -65,26 +35,10 @@ describe("the week's listings when Table Storage refuses their write", () => {
     await world.stop();
   });
 
-  /** The world's storage with its Listings client answered ServerBusy while `failing()` says so. */
-  async function listingsBusy(failing: () => boolean): Promise<Storage> {
-    const tablePrefix = world.storage.tables.listings.slice(0, -'Listings'.length);
-    // Busy only once open: opening creates the tables, which already exist.
-    let open = false;
-    const busy = await openStorage(
-      { connectionString: world.connectionString, tablePrefix },
-      {
-        timeZone: TIME_ZONE,
-        retry: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 },
-        policies: [serverBusy(() => open && failing())],
-      },
-    );
-    open = true;
-    return { ...world.storage, listings: busy.listings };
-  }
-
-  function depsWith(storage: Storage, reps: readonly string[]) {
+  function depsWith(storage: Storage, reps: readonly string[], config?: WeeklyRunDeps['config']) {
     return depsFor(world, slippingBook(reps, { slipping: 2 }), {
       storage,
+      ...(config ? { config } : {}),
       notifyAdmins: async (text) => {
         notices.push(text);
         return 'posted';
@@ -92,11 +46,24 @@ describe("the week's listings when Table Storage refuses their write", () => {
     });
   }
 
+  /** Four ticks, the listings refused on each: the notice deferred by three, posted by the fourth. */
+  async function refusedOnFourTicks(deps: WeeklyRunDeps, at: (n: number) => Date): Promise<void> {
+    const reports = [];
+    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(deps, { now: at(n) })));
+    expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice])).toEqual([
+      [1, 'next_tick', 'deferred'],
+      [2, 'next_tick', 'deferred'],
+      [3, 'next_tick', 'deferred'],
+      [4, 'none', 'posted'],
+    ]);
+    expect(notices).toHaveLength(1);
+  }
+
   it('reps get their cards and the audit rows are kept; a later tick records the listings, the admins hear nothing', async () => {
     const reps = repEmails(3);
     await installReps(world, reps);
     let failing = true;
-    const deps = depsWith(await listingsBusy(() => failing), reps);
+    const deps = depsWith(await listingsBusy(world, () => failing), reps);
 
     const first = completed(await runWeekly(deps, { now: tick(0) }));
     expect(first.counts).toMatchObject({ delivered: 3, failed: 0 });
@@ -133,24 +100,129 @@ describe("the week's listings when Table Storage refuses their write", () => {
     });
   }, 60_000);
 
+  it('its transactions refused, the reads let through: the next tick writes them, after the SDK tried each 3 times', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    let failing = true;
+    const tries: string[] = [];
+    const deps = depsWith(
+      await listingsBusy(world, (request) => {
+        const batch = failing && request.url.endsWith('/$batch');
+        if (batch) tries.push(request.url);
+        return batch;
+      }),
+      reps,
+    );
+    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    expect(first).toMatchObject({
+      retry: 'next_tick',
+      listings: { status: 'failed', error: 'Table Storage answered 503 ServerBusy' },
+    });
+    // One transaction (4 rows), its first try and the 2 retries the SDK was given.
+    expect(tries).toHaveLength(3);
+    failing = false;
+    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    expect(second).toMatchObject({ retry: 'none', listings: { status: 'recorded', recorded: 4 } });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    expect(notices).toEqual([]);
+  }, 60_000);
+
+  it('recorded by an earlier attempt, refused on a later one: the week is not run again for them, nor the admins told they are missing', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    let failing = false;
+    const deps = depsWith(await listingsBusy(world, () => failing), reps);
+    // 08:03: the second rep's card fails (Teams 503); the listings are recorded.
+    world.fake.injectForConversation(conversationOf(reps[1]), { status: 503 });
+    expect(completed(await runWeekly(deps, { now: tick(0) }))).toMatchObject({
+      retry: 'next_tick',
+      listings: { status: 'recorded', recorded: 4 },
+    });
+    // 08:18: the card goes out; the listings, all there already, cannot be read.
+    world.fake.injectForConversation(conversationOf(reps[1]), { status: 503 }, 0);
+    failing = true;
+    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    expect(second).toMatchObject({ attempt: 2, retry: 'none', listings: { status: 'failed' } });
+    expect(second.counts).toMatchObject({ delivered: 2, failed: 0 });
+    await expect(runWeekly(deps, { now: tick(2) })).resolves.toMatchObject({ status: 'not_due' });
+    expect(notices).toEqual([]);
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  }, 60_000);
+
+  it('refused for a reason a later tick would repeat (403): the run fails loudly once the cards went out', async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const denied = { status: 403, code: 'AuthorizationFailure', message: 'Not authorized.' };
+    const deps = depsWith(
+      await listingsBusy(world, (request) => request.url.endsWith('/$batch'), denied),
+      reps,
+    );
+    await expect(runWeekly(deps, { now: tick(0) })).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'AuthorizationFailure',
+    });
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+    expect(
+      (await world.storage.audit.readMonth('2026-11')).filter((r) => r.action === 'surfaced'),
+    ).toHaveLength(4);
+    // The run is left unfinished, as after a crash: the invocation's failure raises the alert.
+    expect((await world.storage.runs.getRun(RUN_KEY))?.finishedAt).toBeFalsy();
+    expect(notices).toEqual([]);
+  }, 60_000);
+
   it('still refused after the last attempt: the admins are told once, and the cards went out once', async () => {
     const reps = repEmails(2);
     await installReps(world, reps);
-    const deps = depsWith(await listingsBusy(() => true), reps);
-    const reports = [];
-    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(deps, { now: tick(n) })));
-    expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice])).toEqual([
-      [1, 'next_tick', 'deferred'],
-      [2, 'next_tick', 'deferred'],
-      [3, 'next_tick', 'deferred'],
-      [4, 'none', 'posted'],
-    ]);
-    expect(notices).toHaveLength(1);
+    const deps = depsWith(await listingsBusy(world, () => true), reps);
+    await refusedOnFourTicks(deps, tick);
     expect(notices[0]).toContain(
       "This week's listings could not be recorded after 4 attempts (Table Storage answered 503 ServerBusy)",
     );
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
     await expect(runWeekly(deps, { now: tick(4) })).resolves.toMatchObject({ status: 'not_due' });
     expect(notices).toHaveLength(1);
+  }, 60_000);
+
+  /** Sunday 29 November 2026, 23:03 in Chicago, and the ticks after it: 3 is the week's last (23:48), 4 next week's first. */
+  const sundayTick = (n: number) => new Date(new Date('2026-11-30T05:03:00Z').getTime() + n * 15 * 60_000);
+  const sundaySend = { timeZone: TIME_ZONE, weeklySendAt: { weekday: 7, hour: 23, minute: 3 } };
+
+  it("still refused on the week's last tick, attempts left: that tick tells the admins, and next week's nothing more", async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const deps = depsWith(await listingsBusy(world, () => true), reps, { ...sundaySend, extraAttempts: 5 });
+    await refusedOnFourTicks(deps, sundayTick);
+    expect(notices[0]).toContain("This week's listings could not be recorded after 4 attempts");
+    for (let n = 4; n < 8; n++) await runWeekly(deps, { now: sundayTick(n) });
+    expect(notices).toHaveLength(1);
+  }, 60_000);
+
+  it("still refused when the week's last tick does not run: next week's first tick tells the admins, once", async () => {
+    // The attempts come at 23:18 and 23:33, and the week's last tick, 23:48, which would post the
+    // notice, does not run (a deploy, an outage).
+    const at = sundayTick;
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const deps = depsWith(await listingsBusy(world, () => true), reps, sundaySend);
+    for (let n = 0; n < 3; n++)
+      expect(completed(await runWeekly(deps, { now: at(n) }))).toMatchObject({
+        adminNotice: 'deferred',
+        listings: { status: 'failed' },
+      });
+    expect(notices).toEqual([]);
+    // Monday 00:03: next week's first tick, long before its send time.
+    await expect(runWeekly(deps, { now: at(4) })).resolves.toMatchObject({
+      status: 'not_due',
+      runKey: 'weekly-2026-W49',
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0].split('\n')).toEqual([
+      `Weekly run ${RUN_KEY} (last week's run): its listings could not be recorded after 3 attempts (Table Storage answered 503 ServerBusy), and the admins were not told: the run's last tick did not complete.`,
+      'The customer pages leave that week out.',
+    ]);
+    // Recorded under last week's run key: later ticks post it no more.
+    for (let n = 5; n < 8; n++) await runWeekly(deps, { now: at(n) });
+    expect(notices).toHaveLength(1);
+    for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_UNCONFIRMED_SENDS } from '../../../jobs/weekly/weeklyClaims';
 import { claimedNoticeLine } from '../../../jobs/weekly/weeklyReport';
 import { runWeekly } from '../../../jobs/weekly/weeklyRun';
+import { listingsBusy } from './refusedListings';
 import {
   completed,
   conversationOf,
@@ -163,10 +164,11 @@ describe("a rep's card after a wait Teams asked for is left to the week's last t
   afterEach(async () => {
     await world.stop();
   });
-  const at = (n: number) => {
+  const at = (n: number, storage = world.storage) => {
     clock = tickAt(n).getTime();
     return runWeekly(
       depsFor(world, slippingBook([ANA, BEN], { slipping: 1 }), {
+        storage,
         config: { timeZone: TIME_ZONE, weeklySendAt: { weekday: 7, hour: 22, minute: 3 } },
         notifyAdmins: async (text) => {
           notices.push(text);
@@ -201,5 +203,16 @@ describe("a rep's card after a wait Teams asked for is left to the week's last t
     for (let n = 0; n < 12; n++) await at(n);
     expect(world.fake.sentTo(conversationOf(BEN))).toHaveLength(1);
     expect(notices).toHaveLength(1);
+  });
+
+  it("the week's listings refused too: the run's notice tells of them, and next week's first tick names the rep alone", async () => {
+    const storage = await listingsBusy(world, () => true);
+    world.fake.injectForConversation(conversationOf(BEN), { status: 429, retryAfterSeconds: 6000 }, 1);
+    for (let n = 0; n < 7; n++) await at(n, storage);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain("This week's listings could not be recorded after 4 attempts");
+    for (let n = 8; n < 12; n++) await at(n, storage);
+    expect(notices).toHaveLength(2);
+    expect(notices[1]).toMatch(new RegExp(`^Weekly run ${RUN_KEY} \\(last week's run\\): 1 rep got no card`));
   });
 });

@@ -344,6 +344,46 @@ describe("the admins' notice names the reps", () => {
   });
 });
 
+describe("the week's listings in the report", () => {
+  const failed = (attempt: number, retry: WeeklyRunDone['retry']): WeeklyRunDone => ({
+    ...report([]),
+    attempt,
+    retry,
+    listings: { status: 'failed', error: 'Table Storage answered 503 ServerBusy' },
+  });
+  const line = (r: WeeklyRunDone) =>
+    weeklyReportText(r, WORDING)
+      .split('\n')
+      .find((l) => l.includes('listings'));
+
+  it("says a later tick records them while one will: the next tick, or the tick at a waiting rep's send time", () => {
+    expect(line(failed(1, 'next_tick'))).toBe(
+      "This week's listings could not be recorded (Table Storage answered 503 ServerBusy): the next tick records them.",
+    );
+    // The last attempt, with a rep waiting for their own send time: that tick runs the week again.
+    expect(line(failed(4, 'rep_time'))).toBe(
+      "This week's listings could not be recorded (Table Storage answered 503 ServerBusy): the tick at the next rep's send time records them.",
+    );
+  });
+
+  it('says what goes without them when no later tick is left, and nothing when they were recorded', () => {
+    expect(line(failed(4, 'none'))).toBe(
+      "This week's listings could not be recorded after 4 attempts (Table Storage answered 503 ServerBusy): " +
+        "the customer pages leave this week out, and a tap does not refresh the card this week's run listed the customer on for another rep.",
+    );
+    expect(line(report([]))).toBeUndefined();
+    // Recorded by an earlier attempt: only what this one lists anew is missing.
+    expect(
+      line({
+        ...failed(2, 'none'),
+        listings: { status: 'failed', error: 'Table Storage answered 503 ServerBusy', recordedEarlier: true },
+      }),
+    ).toBe(
+      "This week's listings were recorded by an earlier attempt; this one could not add to them (Table Storage answered 503 ServerBusy): a customer listed only since, by a newer feed, is left out.",
+    );
+  });
+});
+
 describe('surfacedRowId', () => {
   it('is one id per run and customer, bounded to 400 characters', () => {
     expect(surfacedRowId('weekly-2026-W48', 'C-1')).toBe('surfaced_weekly-2026-W48_C-1');

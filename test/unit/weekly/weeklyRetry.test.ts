@@ -94,6 +94,13 @@ describe('a week whose listings were not written', () => {
       listings: { status: 'recorded', recorded: 3, alreadyThere: 0 },
     });
     expect(decideAttempt(recorded, 3, false, TICK)).toEqual({ run: false });
+    // Recorded by an earlier attempt: nothing is run again for them.
+    const earlier = finished({
+      attempt: 2,
+      counts: { failed: 0 },
+      listings: { status: 'failed', error: 'Table Storage answered 503', recordedEarlier: true },
+    });
+    expect(decideAttempt(earlier, 3, false, TICK)).toEqual({ run: false });
   });
 });
 
