@@ -82,9 +82,8 @@ export function notReachedIn(run: RunRecord): { listed: NotReached[]; count: num
  * fewer than the run missed (a roll-out: hundreds without the app), the others are found among the
  * reps who installed since the run's last tick started (installedPastTheList): one query of the
  * installed reps (a request per 1,000) every tick, and the run's delivery rows (a request per 1,000)
- * on every tick once one the row does not name has installed (an install in the quarter hour before
- * the last tick is checked against them until another tick goes on): 2 and 2 requests at 2,000 reps.
- * None when the report cannot be read.
+ * when one the row does not name installed since the quarter hour before the run's last tick (most
+ * ticks of a roll-out week): 2 and 2 requests at 2,000 reps. None when the report cannot be read.
  */
 export async function repsBackSince(
   runKey: string,
