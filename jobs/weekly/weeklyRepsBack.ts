@@ -123,9 +123,9 @@ const INSTALL_BEFORE_RUN_MS = 15 * 60_000;
 
 /**
  * When the tick that last finished the run started (its row's finishedAt less the tick's duration),
- * else when the run started. That tick read every installed rep it could have missed before then,
- * and settled each with a week: sent, refused, or left to a later tick the row tells of (a rep
- * waiting for their own send time, a failed send while attempts remain).
+ * else when the run started. That tick read the reps installed before then and dealt with each who
+ * has a week: sent, refused, or left to a tick the row brings about (a rep waiting for their own send
+ * time, a failed send while attempts remain).
  */
 function lastTickAt(run: RunRecord, durationMs: number | undefined): number {
   const started = Date.parse(run.startedAt);
