@@ -34,6 +34,8 @@ const missedSchema = z.object({
     .catch([]),
   /** How many reps the run did not reach, listed or not (rows before it have none: as many as listed). */
   notReachedCount: z.number().int().min(0).optional().catch(undefined),
+  /** How long the tick that finished the row took: it started at `finishedAt` less this (runClosing.ts). */
+  durationMs: z.number().min(0).optional().catch(undefined),
 });
 
 /** The reps a run's report names as not reached; none when it cannot be read. */
@@ -78,9 +80,10 @@ export function notReachedIn(run: RunRecord): { listed: NotReached[]; count: num
  * goes on with the week's run. The reps the run's report names (the row keeps them while they fit,
  * ledgerSummary) are looked up one by one: two point reads a rep named there. When the row names
  * fewer than the run missed (a roll-out: hundreds without the app), the others are found among the
- * reps who installed since the run started (installedPastTheList): one query of the installed reps
- * (a request per 1,000) every tick, and the run's delivery rows (a request per 1,000) on a tick when
- * any rep the row does not name installed since. None when the report cannot be read.
+ * reps who installed since the run's last tick started (installedPastTheList): one query of the
+ * installed reps (a request per 1,000) every tick, and the run's delivery rows (a request per 1,000)
+ * when one the row does not name installed since the quarter hour before the run's last tick (most
+ * ticks of a roll-out week): 2 and 2 requests at 2,000 reps. None when the report cannot be read.
  */
 export async function repsBackSince(
   runKey: string,
@@ -91,7 +94,7 @@ export async function repsBackSince(
     runs: Pick<RunLedger, 'getDelivery' | 'listRun'>;
   },
 ): Promise<string[]> {
-  const { notReached, notReachedCount } = missedOf(run);
+  const { notReached, notReachedCount, durationMs } = missedOf(run);
   const back: string[] = [];
   for (const { rep, status, retryAt } of notReached) {
     if (status === 'failed' && retryAt !== undefined && now.getTime() >= Date.parse(retryAt)) {
@@ -107,34 +110,49 @@ export async function repsBackSince(
   }
   if ((notReachedCount ?? 0) <= notReached.length) return back;
   const named = new Set(notReached.map((n) => addressKey(n.rep)));
-  return [...back, ...(await installedPastTheList(runKey, run, named, deps))];
+  const since = lastTickAt(run, durationMs) - INSTALL_BEFORE_RUN_MS;
+  return [...back, ...(await installedPastTheList(runKey, since, named, deps))];
 }
 
 /**
- * How long before a run's start an install may be and still be missed by it: Teams' timestamp of
- * the install comes before the rep's row is stored, and a row stored after the run read the reps
- * finds the rep without the app for the whole run.
+ * How long before a tick an install may be and still be missed by it: Teams' timestamp of the
+ * install comes before the rep's row is stored, and a row stored after the tick read the reps finds
+ * the rep without the app for the whole tick.
  */
 const INSTALL_BEFORE_RUN_MS = 15 * 60_000;
 
 /**
- * The reps who installed the app since the run started (INSTALL_BEFORE_RUN_MS before it) whom the
- * run's row does not name (`named`, their addresses) and whose card the run has not settled: no
- * delivery row, or one Teams refused before the install (isBackSince). Each is named by the address
- * the run's ledger keys them by (their email). One of them who owns no customer is found once: the
- * tick that goes on for them records that they have no card this week (settleBackWithoutCard). A rep
- * stored with no install time (a seed, a tool) is not found here.
+ * When the tick that last finished the run started (its row's finishedAt less the tick's duration),
+ * else when the run started. That tick read the reps installed before then and dealt with each who
+ * has a week: sent, refused, or left to a tick the row brings about (a rep waiting for their own send
+ * time, a failed send while attempts remain).
+ */
+function lastTickAt(run: RunRecord, durationMs: number | undefined): number {
+  const started = Date.parse(run.startedAt);
+  if (run.finishedAt === undefined || durationMs === undefined) return started;
+  const tick = Date.parse(run.finishedAt) - durationMs;
+  return Number.isNaN(tick) ? started : Math.max(started, tick);
+}
+
+/**
+ * The reps who installed the app `since` (lastTickAt, less INSTALL_BEFORE_RUN_MS) whom the run's
+ * row does not name (`named`, their addresses) and whose card the run has not settled: no delivery
+ * row, or one Teams refused before the install (isBackSince). An install the last tick read is not
+ * looked for again: that tick sent the card, or its row has the rep wait for their own send time
+ * (decideAttempt), so the run does not go on for them every quarter hour. Each is named by the
+ * address the run's ledger keys them by (their email). One of them who owns no customer is found
+ * once: the tick that goes on for them records that they have no card this week
+ * (settleBackWithoutCard). A rep stored with no install time (a seed, a tool) is not found here.
  */
 async function installedPastTheList(
   runKey: string,
-  run: RunRecord,
+  since: number,
   named: ReadonlySet<string>,
   deps: {
     conversations: Pick<ConversationStore, 'listReps'>;
     runs: Pick<RunLedger, 'listRun'>;
   },
 ): Promise<string[]> {
-  const since = Date.parse(run.startedAt) - INSTALL_BEFORE_RUN_MS;
   const installed = (await deps.conversations.listReps()).filter(
     (rep) =>
       rep.email !== '' &&

@@ -88,6 +88,28 @@ describe('reps who install the app after a run that missed more reps than its ro
     expect(cardsTo(late)).toHaveLength(1);
   });
 
+  it('a rep past the list who installs before his own send time: the run goes on once, then waits for his time', async () => {
+    completed(await run(SEND_TIME));
+    const listed = await listedOnRow();
+    const late = NO_APP.filter((rep) => !listed.includes(rep)).at(-1) ?? '';
+    // Monday 08:30 in Chicago he installs in Los Angeles, where 08:03 is 10:03 in Chicago.
+    const monday = (minutes: number) => new Date(SEND_TIME.getTime() + minutes * MINUTE);
+    await installReps(world, [late], {
+      installedAt: monday(27).toISOString(),
+      timeZone: 'America/Los_Angeles',
+    });
+    const first = completed(await run(monday(42)));
+    expect(first.outcomes.find((o) => o.rep === late)?.status).toBe('waiting');
+    // The ticks until his time have nobody to send to: they run nothing (each would be a whole run).
+    for (const minutes of [72, 87, 102])
+      expect(await run(monday(minutes))).toMatchObject({ status: 'not_due', reason: 'already_ran' });
+    expect(cardsTo(late)).toHaveLength(0);
+    const atHisTime = completed(await run(monday(120 + 2)));
+    expect(atHisTime.outcomes.find((o) => o.rep === late)?.status).toBe('delivered');
+    expect(await run(monday(132))).toMatchObject({ status: 'not_due', reason: 'already_ran' });
+    expect(cardsTo(late)).toHaveLength(1);
+  });
+
   it('a rep who installed just before the run and got his card: no tick after it runs again', async () => {
     completed(await run(SEND_TIME));
     expect(await run(new Date(SEND_TIME.getTime() + 15 * MINUTE))).toMatchObject({

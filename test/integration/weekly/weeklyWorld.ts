@@ -94,16 +94,18 @@ export function conversationOf(email: string): string {
 
 /**
  * Installs the app for each rep: stores their conversation reference pointing at the fake connector.
- * `installedAt`: when Teams sent the install (none: stored as a seed is, with no install time).
+ * `installedAt`: when Teams sent the install (none: stored as a seed is, with no install time);
+ * `timeZone`: the rep's own (none: the team's).
  */
 export async function installReps(
   world: WeeklyWorld,
   emails: readonly string[],
-  { installedAt }: { installedAt?: string } = {},
+  { installedAt, timeZone }: { installedAt?: string; timeZone?: string } = {},
 ): Promise<void> {
   for (const email of emails) {
     await world.storage.conversations.saveRep({
       ...(installedAt === undefined ? {} : { installedAt }),
+      ...(timeZone === undefined ? {} : { timeZone }),
       userId: `aad-${email}`,
       name: `Rep ${email}`,
       email,
