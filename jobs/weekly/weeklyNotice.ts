@@ -114,8 +114,8 @@ export function pendingNoticeOf(run: RunRecord | null): PendingNotice | null {
 
 /**
  * A finished run whose admins' notice could not be posted: each later tick of its run key (the
- * week's, the day's), and of the next one (tellEarlierRun), posts it, until one succeeds
- * (postOnce records it then, and it is not posted twice).
+ * week's, the day's, the month's), and of the next one for a weekly or daily run (tellEarlierRun),
+ * posts it, until one succeeds (postOnce records it then, and it is not posted twice).
  */
 export async function retryNotice(
   deps: {

@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { TableClient } from '@azure/data-tables';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { idKey } from '../../../storage/keys';
 import { runSummaryCommand } from '../../../tools/cli/summaryCommand';
 import { capture } from '../../helpers/capture';
 import { november } from '../../unit/monthly/novemberFixture';
@@ -32,5 +34,40 @@ describe('churn-predictor summary --month', () => {
     // 1 December 02:00 UTC is still 30 November in Chicago: last month is October, which is empty.
     await runSummaryCommand(['--format', 'json'], out.stream, env, new Date('2026-12-01T02:00:00Z'));
     expect(JSON.parse(out.text())).toMatchObject({ month: '2026-10', isEmpty: true });
+  });
+});
+
+describe('churn-predictor summary with a saved customer whose Listings row cannot be read', () => {
+  it('prints the summary, and on stderr a warning that names the customer', async () => {
+    const storage = await openTestStorage('clibadrow', { timeZone: 'America/Chicago' });
+    const { rows, priorRows, laterRows } = november();
+    for (const row of [...priorRows, ...rows, ...laterRows]) await storage.audit.record(row);
+    // c1 was won back in November; its row as no release of the app writes it.
+    const listings = TableClient.fromConnectionString(
+      inject('azuriteConnectionString'),
+      storage.tables.listings,
+      { allowInsecureConnection: true },
+    );
+    await listings.upsertEntity({ partitionKey: 'weeks', rowKey: idKey('c1'), customerId: 'c1', weeks: '{' });
+    const env = {
+      STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
+      TABLE_PREFIX: storage.tables.audit.slice(0, -'Audit'.length),
+      TIME_ZONE: 'America/Chicago',
+    };
+    const out = capture();
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let written: string[];
+    try {
+      await runSummaryCommand(['--month', '2026-11'], out.stream, env);
+    } finally {
+      // Restoring the spy clears its calls: read them first.
+      written = stderr.mock.calls.map(([text]) => String(text));
+      stderr.mockRestore();
+    }
+    expect(out.text()).toContain('The team won back $3,400 of monthly revenue in November');
+    expect(out.text()).not.toContain('Warning');
+    expect(written).toEqual([
+      "Warning: saved customer c1: their weeks on the lists not read, so the summary counts no listing of theirs past a card's first page\n",
+    ]);
   });
 });
