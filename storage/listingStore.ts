@@ -1,5 +1,11 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { type ListedWeek, listedWeekSchema, parseListedWeeks, withListedWeek } from '../rules/listedWeeks';
+import {
+  type ListedWeek,
+  listedWeekSchema,
+  parseListedWeeks,
+  UnreadableListedWeeks,
+  withListedWeek,
+} from '../rules/listedWeeks';
 import { runLimited, transactionChunks } from './batches';
 import { naming, statusOf } from './errors';
 import { idKey } from './keys';
@@ -12,18 +18,31 @@ import { endpointOf, readEntity } from './tableClients';
  * one point read and the size bounded. The weekly run reads the rows of everyone it listed (a point
  * read each), adds its week to them, and writes the changed rows 100 to a transaction, each guarded by
  * the ETag it read; a week already there is left as it was, so rerunning a week adds nothing.
+ *
+ * A row it cannot read (not JSON, or not the schema: edited by hand, half restored, a later
+ * version's) would otherwise stop every week's listings on one customer: the run replaces it by a
+ * row starting from its week, and keeps the text it could not read in the row's `unreadableWeeks`,
+ * where an admin asking where the customer's weeks went finds them.
  */
 export interface ListingStore {
   /**
    * Adds each customer's week unless that run's week is already in their row; how many were new.
-   * `concurrency`: reads and transactions in flight (default 2).
+   * `concurrency`: reads and transactions in flight (default 2). `onUnreadable`: told of each row
+   * replaced because it could not be read, once it is.
    */
   append(
     weeks: readonly { customerId: string; week: ListedWeek }[],
-    options?: { concurrency?: number },
+    options?: { concurrency?: number; onUnreadable?: (row: UnreadableRow) => void },
   ): Promise<{ recorded: number; alreadyThere: number }>;
   /** One customer's weeks, oldest first (none for a customer never listed, or listed before these were kept). */
   read(customerId: string): Promise<ListedWeek[]>;
+}
+
+/** A customer's row the weekly run replaced: why it could not be read, and its text (kept in the row's `unreadableWeeks`). */
+export interface UnreadableRow {
+  customerId: string;
+  error: string;
+  text: string;
 }
 
 const PARTITION = 'weeks';
@@ -34,11 +53,15 @@ const MAX_TRIES = 3;
 type ListingEntity = {
   customerId: string;
   weeks: string;
+  /** The text of `weeks` when the run found it unreadable and replaced it; kept by every later write (Merge). */
+  unreadableWeeks?: string;
 };
 
 interface Stored {
   weeks: ListedWeek[];
   etag: string | undefined;
+  /** The row could not be read: written anew, its text kept. */
+  unreadable?: Omit<UnreadableRow, 'customerId'>;
 }
 
 /** Table Storage implementation of ListingStore. */
@@ -51,7 +74,10 @@ export class TableListingStore implements ListingStore {
 
   async append(
     weeks: readonly { customerId: string; week: ListedWeek }[],
-    { concurrency = 2 }: { concurrency?: number } = {},
+    {
+      concurrency = 2,
+      onUnreadable = () => {},
+    }: { concurrency?: number; onUnreadable?: (row: UnreadableRow) => void } = {},
   ): Promise<{ recorded: number; alreadyThere: number }> {
     const byCustomer = checkedByCustomer(weeks);
     if (byCustomer.size === 0) return { recorded: 0, alreadyThere: 0 };
@@ -61,38 +87,40 @@ export class TableListingStore implements ListingStore {
       entity: ListingEntity & { partitionKey: string; rowKey: string };
       etag?: string;
       added: number;
+      unreadable?: Stored['unreadable'];
     }[] = [];
     for (const [customerId, theirs] of byCustomer) {
       const before = stored.get(customerId);
       const { next, added } = adding(before?.weeks ?? [], theirs);
       if (added === 0) continue;
-      const entity = {
-        partitionKey: PARTITION,
-        rowKey: idKey(customerId),
-        customerId,
-        weeks: JSON.stringify(next),
-      };
-      changed.push({ customerId, entity, etag: before?.etag, added });
+      const entity = rowOf(customerId, next, before?.unreadable);
+      changed.push({ customerId, entity, etag: before?.etag, added, unreadable: before?.unreadable });
     }
-    const tasks = [...transactionChunks(changed, (c) => c.entity.weeks.length * 2)].map(
-      (chunk) => async () => {
-        const actions: TransactionAction[] = chunk.map((c) =>
-          c.etag ? ['update', c.entity, 'Replace', { etag: c.etag }] : ['create', c.entity],
-        );
-        try {
-          await naming(this.endpoint, () => this.client.submitTransaction(actions));
-          return chunk.reduce((n, c) => n + c.added, 0);
-        } catch (err) {
-          // A row written since the read (412 changed, 409 created, 404 removed) fails the whole
-          // transaction: its rows are redone one by one from a fresh read.
-          const status = statusOf(err);
-          if (status !== 412 && status !== 409 && status !== 404) throw err;
-          let n = 0;
-          for (const c of chunk) n += await this.appendTo(c.customerId, byCustomer.get(c.customerId) ?? []);
-          return n;
-        }
-      },
-    );
+    const tasks = [
+      ...transactionChunks(
+        changed,
+        (c) => (c.entity.weeks.length + (c.entity.unreadableWeeks?.length ?? 0)) * 2,
+      ),
+    ].map((chunk) => async () => {
+      // Merge, not Replace: a row's other columns (the unreadable text kept, a later version's) stay.
+      const actions: TransactionAction[] = chunk.map((c) =>
+        c.etag ? ['update', c.entity, 'Merge', { etag: c.etag }] : ['create', c.entity],
+      );
+      try {
+        await naming(this.endpoint, () => this.client.submitTransaction(actions));
+        for (const c of chunk) if (c.unreadable) onUnreadable({ customerId: c.customerId, ...c.unreadable });
+        return chunk.reduce((n, c) => n + c.added, 0);
+      } catch (err) {
+        // A row written since the read (412 changed, 409 created, 404 removed) fails the whole
+        // transaction: its rows are redone one by one from a fresh read.
+        const status = statusOf(err);
+        if (status !== 412 && status !== 409 && status !== 404) throw err;
+        let n = 0;
+        for (const c of chunk)
+          n += await this.appendTo(c.customerId, byCustomer.get(c.customerId) ?? [], onUnreadable);
+        return n;
+      }
+    });
     const recorded = (await runLimited(tasks, concurrency)).reduce((n, k) => n + k, 0);
     return { recorded, alreadyThere: weeks.length - recorded };
   }
@@ -115,28 +143,34 @@ export class TableListingStore implements ListingStore {
       const entity = await naming(this.endpoint, () =>
         readEntity<ListingEntity>(this.client, PARTITION, idKey(customerId)),
       );
-      if (entity) rows.set(customerId, { weeks: parseListedWeeks(entity.weeks), etag: entity.etag });
+      if (entity) rows.set(customerId, stored(entity));
     });
     await runLimited(reads, concurrency);
     return rows;
   }
 
   /** One customer's read, add, write guarded by the ETag (or create); how many of `weeks` were new. */
-  private async appendTo(customerId: string, weeks: readonly ListedWeek[]): Promise<number> {
+  private async appendTo(
+    customerId: string,
+    weeks: readonly ListedWeek[],
+    onUnreadable: (row: UnreadableRow) => void,
+  ): Promise<number> {
     const rowKey = idKey(customerId);
     for (let attempt = 1; ; attempt++) {
       const entity = await naming(this.endpoint, () =>
         readEntity<ListingEntity>(this.client, PARTITION, rowKey),
       );
-      const { next, added } = adding(entity ? parseListedWeeks(entity.weeks) : [], weeks);
+      const before = entity ? stored(entity) : undefined;
+      const { next, added } = adding(before?.weeks ?? [], weeks);
       if (added === 0) return 0;
-      const row = { partitionKey: PARTITION, rowKey, customerId, weeks: JSON.stringify(next) };
+      const row = rowOf(customerId, next, before?.unreadable);
       try {
         await naming(this.endpoint, () =>
           entity
-            ? this.client.updateEntity(row, 'Replace', { etag: entity.etag })
+            ? this.client.updateEntity(row, 'Merge', { etag: entity.etag })
             : this.client.createEntity(row),
         );
+        if (before?.unreadable) onUnreadable({ customerId, ...before.unreadable });
         return added;
       } catch (err) {
         const status = statusOf(err);
@@ -145,6 +179,50 @@ export class TableListingStore implements ListingStore {
       }
     }
   }
+}
+
+/**
+ * A customer's weeks, or none and why when their row cannot be read (UnreadableListedWeeks): for a
+ * reader that goes on without them (one bad row must not sink a page or a summary) and says so.
+ * Storage failing the read is thrown.
+ */
+export async function weeksIfReadable(
+  listings: Pick<ListingStore, 'read'>,
+  customerId: string,
+): Promise<{ weeks: ListedWeek[]; unreadable: string | null }> {
+  try {
+    return { weeks: await listings.read(customerId), unreadable: null };
+  } catch (error) {
+    if (!(error instanceof UnreadableListedWeeks)) throw error;
+    return { weeks: [], unreadable: error.message };
+  }
+}
+
+/** A row as read: its weeks, or none and why with its text when they cannot be read. */
+function stored(entity: ListingEntity & { etag: string | undefined }): Stored {
+  try {
+    return { weeks: parseListedWeeks(entity.weeks), etag: entity.etag };
+  } catch (error) {
+    if (!(error instanceof UnreadableListedWeeks)) throw error;
+    // A row with no weeks column at all has no text to keep.
+    const text = typeof entity.weeks === 'string' ? entity.weeks : JSON.stringify(entity.weeks ?? null);
+    return { weeks: [], etag: entity.etag, unreadable: { error: error.message, text } };
+  }
+}
+
+/** The row to write: the weeks, and the text of an unreadable row they replace (else left as the row has it). */
+function rowOf(
+  customerId: string,
+  weeks: readonly ListedWeek[],
+  unreadable: Stored['unreadable'],
+): ListingEntity & { partitionKey: string; rowKey: string } {
+  return {
+    partitionKey: PARTITION,
+    rowKey: idKey(customerId),
+    customerId,
+    weeks: JSON.stringify(weeks),
+    ...(unreadable ? { unreadableWeeks: unreadable.text } : {}),
+  };
 }
 
 /** The weeks by customer, each checked before any is written: a clear error names the customer and the field. */

@@ -2,11 +2,12 @@ import type { Log } from '../../bot/ports';
 import { buildMonthlySummaryCard } from '../../cards/monthlySummaryCard';
 import { type RepNames, repNameLabels, repNamesOf, withFormerReps } from '../../cards/repNames';
 import { localDate, shiftMonth } from '../../rules/calendar';
-import { type ListedWeek, UnreadableListedWeeks } from '../../rules/listedWeeks';
+import type { ListedWeek } from '../../rules/listedWeeks';
 import { DEFAULT_COOL_DOWN_DAYS } from '../../rules/rulesSchema';
 import type { Storage } from '../../storage';
 import type { AuditRow } from '../../storage/auditRow';
 import { runLimited } from '../../storage/batches';
+import { weeksIfReadable } from '../../storage/listingStore';
 import type { RunLedger } from '../../storage/runLedger';
 import { teamTabLink } from '../../tabs/api/deepLink';
 import { weeklyRunKeyOfDay } from '../schedule/weeklyRunDue';
@@ -107,17 +108,14 @@ async function readableWeeks(
   customerId: string,
   log?: Pick<Log, 'warn'>,
 ): Promise<ListedWeek[]> {
-  try {
-    return await listings.read(customerId);
-  } catch (error) {
-    if (!(error instanceof UnreadableListedWeeks)) throw error;
+  const { weeks, unreadable } = await weeksIfReadable(listings, customerId);
+  if (unreadable !== null)
     // The id in the words too: the CLI's log prints no details.
     log?.warn(
       `saved customer ${customerId}: their weeks on the lists not read, so the summary counts no listing of theirs past a card's first page`,
-      { customerId, error: error.message },
+      { customerId, error: unreadable },
     );
-    return [];
-  }
+  return weeks;
 }
 
 /**

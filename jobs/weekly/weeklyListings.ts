@@ -1,6 +1,11 @@
+import type { Log } from '../../bot/ports';
+import { truncate } from '../../cards/format';
 import type { ListedWeek } from '../../rules/listedWeeks';
 import { mayPassLater, storageFailureWords } from '../../storage/errors';
-import type { ListingStore } from '../../storage/listingStore';
+import type { ListingStore, UnreadableRow } from '../../storage/listingStore';
+
+/** How much of an unreadable row's text the warning quotes: enough to recognise it; the row keeps it all. */
+const QUOTED_CHARS = 200;
 
 /**
  * What became of the week's listings: recorded (new, or there from an earlier attempt), or not
@@ -16,15 +21,26 @@ export type ListingsOutcome =
  * Records each listed customer's week. A write Table Storage refuses for now (busy, timed out,
  * unreachable, a row that kept changing) is reported, not thrown: the cards and the audit rows stand,
  * and a later tick of the week writes the listings again (a week already there is left as it was).
- * Any other failure is a bug a later tick would repeat, and is thrown.
+ * Any other failure is a bug a later tick would repeat, and is thrown. A customer's row that cannot
+ * be read is no such failure: the store starts it again from this week, and the log says so.
  */
 export async function recordListings(
   listings: Pick<ListingStore, 'append'>,
   weeks: readonly { customerId: string; week: ListedWeek }[],
-  { concurrency, recordedEarlier }: { concurrency: number; recordedEarlier: boolean },
+  {
+    concurrency,
+    recordedEarlier,
+    log,
+  }: { concurrency: number; recordedEarlier: boolean; log: Pick<Log, 'warn'> },
 ): Promise<ListingsOutcome> {
+  const onUnreadable = ({ customerId, error, text }: UnreadableRow) =>
+    // The id and the text's start in the words too: a log that prints no details still says whose and what.
+    log.warn(
+      `customer ${customerId}: their weeks on the lists could not be read (${error}), so their row starts again from this week; the text it held is kept in the row's unreadableWeeks column and begins: ${truncate(text, QUOTED_CHARS)}`,
+      { customerId, error },
+    );
   try {
-    return { status: 'recorded', ...(await listings.append(weeks, { concurrency })) };
+    return { status: 'recorded', ...(await listings.append(weeks, { concurrency, onUnreadable })) };
   } catch (err) {
     if (!mayPassLater(err)) throw err;
     return {

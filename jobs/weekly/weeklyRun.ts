@@ -260,6 +260,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     const listings = await recordListings(storage.listings, listedWeeks, {
       concurrency: config.backgroundConcurrency ?? 2,
       recordedEarlier: listingsRecorded(previousAttempt(previousRun)?.listings),
+      log,
     });
     return { audited, listings };
   };

@@ -26,6 +26,7 @@ import type { RunLedger, Storage } from '../../storage';
 import type { CardStore } from '../../storage/cardStore';
 import { repAddresses } from '../../storage/conversationStore';
 import { keptStates } from '../../storage/keptStates';
+import { weeksIfReadable } from '../../storage/listingStore';
 import { type CustomersQuery, customerGroups, FIRST_PAGE, OWNER } from './customerList';
 import {
   bookIndex,
@@ -323,10 +324,22 @@ export function createTabService(deps: TabServiceDeps): TabService {
         deps.storage.audit.latestForCustomer(customerId, { limit: Number.POSITIVE_INFINITY }),
         deps.storage.conversations.listReps(),
         // With the weekly runs since their first week (one query): a week with no run is no gap.
-        deps.storage.listings.read(customerId).then(async (weeks) => ({
-          weeks,
-          runs: weeks.length === 0 ? [] : await finishedWeeklyRuns(deps.storage.runs, weeks[0].run, day),
-        })),
+        // A row that cannot be read leaves their weeks out, and the page says so.
+        weeksIfReadable(deps.storage.listings, customerId).then(async (read) => {
+          if (read.unreadable !== null)
+            (deps.log ?? consoleLog).warn(
+              `customer ${customerId}: their weeks on the lists not read, so their page leaves them out`,
+              { customerId, error: read.unreadable },
+            );
+          return {
+            weeks: read.weeks,
+            unreadable: read.unreadable !== null,
+            runs:
+              read.weeks.length === 0
+                ? []
+                : await finishedWeeklyRuns(deps.storage.runs, read.weeks[0].run, day),
+          };
+        }),
       ]);
       const { book, scored, rules } = loaded;
       const i = bookIndex(book, customerId);
@@ -365,6 +378,7 @@ export function createTabService(deps: TabServiceDeps): TabService {
         }),
         lossReasons: rules.lossReasons.map((r) => ({ code: r.code, label: r.label })),
         feedBeingRead: loaded.newerUnderWay,
+        listedWeeksUnreadable: listed.unreadable,
         wonBackPrefill: box.valuePrefill,
         wonBackPlaceholder: box.valuePlaceholder,
         undoable: undoableAction(audit, dateWording(deps.clock(), deps.timeZone, locale)),

@@ -176,6 +176,8 @@ export interface CustomerDetailResponse {
   timeline: TimelineEntry[];
   /** A newer read of the order feed is under way: the facts and chances are from the last one read. */
   feedBeingRead: boolean;
+  /** Their stored weeks on the lists could not be read (a damaged row): the timeline leaves them out. */
+  listedWeeksUnreadable: boolean;
   lossReasons: { code: string; label: string }[];
   /**
    * What the Won back box starts with: the card's own pre-fill, written as the card's box writes it

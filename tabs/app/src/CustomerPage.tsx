@@ -274,6 +274,15 @@ export function CustomerPage({
           </MessageBarBody>
         </MessageBar>
       )}
+      {data.listedWeeksUnreadable && (
+        // Not a page that fails on one damaged row, nor a timeline that reads as if they were never listed.
+        <MessageBar intent="warning" className={s.notInFeed} data-testid="listed-weeks-unreadable">
+          <MessageBarBody>
+            Their weeks on the weekly lists could not be read (the stored record of them is damaged), so the
+            timeline below leaves them out. The rest of the page is complete.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       <div className={s.facts}>
         {c.noOrderChance !== null ? (
           // The card's headline figure, in its words, first: the rep prepares the call from this page.

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { TableClient } from '@azure/data-tables';
+import { describe, expect, inject, it } from 'vitest';
 import { isoOfDay } from '../../../rules/book';
 import type { ListedWeek } from '../../../rules/listedWeeks';
 import type { PolicyConfig, Storage } from '../../../storage';
+import { idKey } from '../../../storage/keys';
 import { beforeNextBatch } from '../../helpers/beforeNextBatch';
 import { openTestStorage } from './support';
 
@@ -117,5 +119,81 @@ describe("customers' weeks on the lists on Azurite", () => {
       storage.listings.append([{ customerId: 'C-1', week: { ...week(0), day: '23/11/2026' } }]),
     ).rejects.toThrow('The week listed for C-1 is not valid: day: ');
     await expect(storage.listings.read('C-1')).resolves.toEqual([]);
+  });
+});
+
+describe("a customer's Listings row that cannot be read (edited by hand, half restored, a later version's)", () => {
+  /** The Listings table's own client, beside the store: to write and read rows as no release of the app writes them. */
+  const tableOf = (storage: Storage) =>
+    TableClient.fromConnectionString(inject('azuriteConnectionString'), storage.tables.listings, {
+      allowInsecureConnection: true,
+    });
+
+  async function badRow(storage: Storage, customerId: string, weeks: string): Promise<void> {
+    await tableOf(storage).upsertEntity(
+      { partitionKey: 'weeks', rowKey: idKey(customerId), customerId, weeks },
+      'Replace',
+    );
+  }
+
+  it('is replaced by a row starting from this week, the unreadable text kept beside it and reported', async () => {
+    const storage = await openTestStorage('listingsUnreadable');
+    await storage.listings.append([{ customerId: 'C-ok', week: week(0) }]);
+    await badRow(storage, 'C-json', '[{"run":');
+    await badRow(storage, 'C-schema', JSON.stringify([{ run: 'weekly-2026-W01', chance: 'high' }]));
+    const reported: { customerId: string; error: string; text: string }[] = [];
+    const result = await storage.listings.append(
+      ['C-ok', 'C-json', 'C-schema', 'C-new'].map((customerId) => ({ customerId, week: week(1) })),
+      { onUnreadable: (row) => reported.push(row) },
+    );
+    expect(result).toEqual({ recorded: 4, alreadyThere: 0 });
+    expect(reported.map((r) => [r.customerId, r.text])).toEqual([
+      ['C-json', '[{"run":'],
+      ['C-schema', JSON.stringify([{ run: 'weekly-2026-W01', chance: 'high' }])],
+    ]);
+    expect(reported[0].error).toBe('listed weeks are not JSON');
+    expect(reported[1].error).toContain('listed weeks are not the schema');
+    for (const id of ['C-json', 'C-schema', 'C-new'])
+      expect((await storage.listings.read(id)).map((w) => w.day)).toEqual([week(1).day]);
+    expect((await storage.listings.read('C-ok')).map((w) => w.day)).toEqual([week(0).day, week(1).day]);
+    // The text that could not be read stays in the row, through the weeks written after it.
+    await storage.listings.append([{ customerId: 'C-json', week: week(2) }]);
+    const client = tableOf(storage);
+    const row = await client.getEntity<{ weeks: string; unreadableWeeks: string }>('weeks', idKey('C-json'));
+    expect(row.unreadableWeeks).toBe('[{"run":');
+    expect((JSON.parse(row.weeks) as ListedWeek[]).map((w) => w.day)).toEqual([week(1).day, week(2).day]);
+    // Read again: nothing more to replace, nothing reported.
+    reported.length = 0;
+    await expect(
+      storage.listings.append([{ customerId: 'C-json', week: week(2) }], {
+        onUnreadable: (r) => reported.push(r),
+      }),
+    ).resolves.toEqual({ recorded: 0, alreadyThere: 1 });
+    expect(reported).toEqual([]);
+  });
+
+  it('is replaced when redone one by one after another writer changed a row of the transaction', async () => {
+    let storage: Storage | undefined;
+    // Another writer adds week 1 to C-1 after our reads: the transaction fails (412) and each row is redone.
+    const race = beforeNextBatch(() =>
+      (storage as Storage).listings.append([{ customerId: 'C-1', week: week(1) }]),
+    );
+    storage = await openTestStorage('listingsUnreadableRace', { policies: [race.policy] });
+    await storage.listings.append([{ customerId: 'C-1', week: week(0) }]);
+    await badRow(storage, 'C-bad', 'not json');
+    race.arm();
+    const reported: string[] = [];
+    const result = await storage.listings.append(
+      [
+        { customerId: 'C-1', week: week(2) },
+        { customerId: 'C-bad', week: week(2) },
+      ],
+      { onUnreadable: (r) => reported.push(r.customerId) },
+    );
+    expect(race.armed()).toBe(false);
+    expect(result).toEqual({ recorded: 2, alreadyThere: 0 });
+    expect(reported).toEqual(['C-bad']);
+    expect((await storage.listings.read('C-bad')).map((w) => w.day)).toEqual([week(2).day]);
+    expect((await storage.listings.read('C-1')).map((w) => w.day)).toEqual([0, 1, 2].map((k) => week(k).day));
   });
 });

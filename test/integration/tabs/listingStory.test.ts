@@ -1,8 +1,10 @@
+import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weeklyRunKeyOfDay } from '../../../jobs/schedule/weeklyRunDue';
 import { dayOf, isoOfDay } from '../../../rules/book';
 import { initialState } from '../../../rules/customerState';
 import type { ListedWeek } from '../../../rules/listedWeeks';
+import { idKey } from '../../../storage/keys';
 import type { TabUser } from '../../../tabs/api/tabToken';
 import { bookFromRows } from '../../helpers/bookFromRows';
 import { listedWeek } from '../../helpers/listedWeek';
@@ -278,5 +280,28 @@ describe("the customer page's story of the weekly lists (tab API, Azurite)", () 
     expect(await listings('old')).toEqual([
       { day: '2026-11-09', title: 'Put on the weekly list', detail: 'Weekly run', weeks: undefined },
     ]);
+  });
+  it('a customer whose row of weeks cannot be read: the page tells the rest of their story and says the weeks are left out', async () => {
+    // Half restored from a backup: not the schema of a customer's weeks.
+    const client = TableClient.fromConnectionString(world.connectionString, world.storage.tables.listings, {
+      allowInsecureConnection: true,
+    });
+    await client.upsertEntity({
+      partitionKey: 'weeks',
+      rowKey: idKey('old'),
+      customerId: 'old',
+      weeks: JSON.stringify([{ run: 'weekly-2026-W46' }]),
+    });
+    try {
+      const page = await tabs().customer(MANAGER, 'old');
+      expect(page.listedWeeksUnreadable).toBe(true);
+      // What the state row says, as for a customer listed before the weeks were kept.
+      expect(await listings('old')).toEqual([
+        { day: '2026-11-09', title: 'Put on the weekly list', detail: 'Weekly run', weeks: undefined },
+      ]);
+      expect((await tabs().customer(MANAGER, 'oak')).listedWeeksUnreadable).toBe(false);
+    } finally {
+      await client.deleteEntity('weeks', idKey('old'));
+    }
   });
 });

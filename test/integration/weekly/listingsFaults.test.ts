@@ -1,6 +1,8 @@
+import { TableClient } from '@azure/data-tables';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWeekly, type WeeklyRunDeps } from '../../../jobs/weekly/weeklyRun';
 import type { Storage } from '../../../storage';
+import { idKey } from '../../../storage/keys';
 import { listingsBusy } from './refusedListings';
 import {
   completed,
@@ -224,5 +226,29 @@ describe("the week's listings when Table Storage refuses their write", () => {
     for (let n = 5; n < 8; n++) await runWeekly(deps, { now: at(n) });
     expect(notices).toHaveLength(1);
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
+  }, 60_000);
+  it("one customer's row that cannot be read: the run records the week, that row starting anew, and warns naming the customer", async () => {
+    const reps = repEmails(2);
+    await installReps(world, reps);
+    const deps = depsWith(world.storage, reps);
+    const bad = `${reps[0]}#s0`;
+    // Edited by hand in Storage Explorer: not JSON any more.
+    const text = `[{"run":"weekly-2026-W47","day":"2026-11-16",${'"owner":"x",'.repeat(100)}`;
+    const client = TableClient.fromConnectionString(world.connectionString, world.storage.tables.listings, {
+      allowInsecureConnection: true,
+    });
+    await client.upsertEntity({ partitionKey: 'weeks', rowKey: idKey(bad), customerId: bad, weeks: text });
+    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    expect(first).toMatchObject({
+      retry: 'none',
+      listings: { status: 'recorded', recorded: 4, alreadyThere: 0 },
+    });
+    expect((await world.storage.listings.read(bad)).map((w) => w.run)).toEqual([RUN_KEY]);
+    const warned = world.log.lines.filter((l) => l.level === 'warn' && l.message.includes(bad));
+    expect(warned.map((l) => l.message)).toEqual([
+      `customer ${bad}: their weeks on the lists could not be read (listed weeks are not JSON), so their row starts again from this week; the text it held is kept in the row's unreadableWeeks column and begins: ${text.slice(0, 199)}…`,
+    ]);
+    expect(notices).toEqual([]);
+    await expect(runWeekly(deps, { now: tick(1) })).resolves.toMatchObject({ status: 'not_due' });
   }, 60_000);
 });
