@@ -1,4 +1,3 @@
-import type { Log } from '../../bot/ports';
 import { type RepNames, repNameWithAddress } from '../../cards/repNames';
 import type { RunRecord } from '../../storage';
 import type { PendingNotice, RunLedger } from '../../storage/runLedger';
@@ -6,11 +5,11 @@ import type { RunNaming } from './runClosing';
 import { missedTickText, moreKind, toldKey, untoldOf } from './toldReps';
 import { noCardAfterWait } from './weeklyAfterWait';
 import {
-  type AdminNotifier,
   type NoticeRuns,
   type PostOnceResult,
   pendingNoticeOf,
   postOnce,
+  type RetryNoticeDeps,
   retryNotice,
   warnIfUnconfirmed,
 } from './weeklyNotice';
@@ -64,10 +63,8 @@ export async function tellEarlierRun(
   }
 }
 
-interface EarlierRunDeps {
-  notifyAdmins?: AdminNotifier;
+interface EarlierRunDeps extends RetryNoticeDeps {
   runs: NoticeRuns & Pick<RunLedger, 'getRun' | 'namedInNotices' | 'getDelivery'>;
-  log: Pick<Log, 'info' | 'warn'>;
 }
 
 /** The notice of the earlier run's reps with no card whom no notice named (the kept one, `pending`, included). */
