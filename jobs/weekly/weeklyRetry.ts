@@ -105,8 +105,8 @@ export function toRetry(report: { counts: { failed: number }; listings?: Listing
   return report.counts.failed + (listingsMissing(report.listings) ? 1 : 0);
 }
 
-/** What a run's report says of the week's listings (weeklyListings.ts ListingsOutcome). */
-export type ListingsState = { status: 'recorded' | 'failed'; recordedEarlier?: true };
+/** What a run's report says of the week's listings (weeklyListings.ts ListingsOutcome), as its row keeps it. */
+export type ListingsState = Pick<NonNullable<PreviousAttempt['listings']>, 'status' | 'recordedEarlier'>;
 
 /** True when the week's listings were not recorded, by this attempt or any before it. */
 export function listingsMissing(listings: ListingsState | undefined): boolean {
