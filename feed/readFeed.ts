@@ -378,8 +378,9 @@ async function parsedAmounts(
   table = `${kind}_amounts`,
 ): Promise<string> {
   const values = await distinctValues(engine, `${kind}_in`, column, table);
-  // A workbook's text cells of the column's headers that read like a number cell's text.
+  // The column's headers, as the file's headers and Parquet's text headers are matched to them.
   const headers = new Set(headersOf(header).map(normaliseHeader));
+  // A workbook's text cells of those columns that read like a number cell's text.
   const columns = source.header.flatMap((h, i) => (headers.has(normaliseHeader(h)) ? [i] : []));
   const numberCells = source.textShapedNumbers
     ? {
@@ -410,9 +411,7 @@ async function parsedAmounts(
     },
     {
       numberCells,
-      textColumn: headersOf(header).some((h) =>
-        source.textHeaders?.some((t) => normaliseHeader(t) === normaliseHeader(h)),
-      ),
+      textColumn: source.textHeaders?.some((t) => headers.has(normaliseHeader(t))) ?? false,
     },
   );
   if (note) source.notes.push(`${column}: ${note}`);

@@ -23,6 +23,9 @@ const CLAIM = 's_';
 const DELIVERY = 'd_';
 const DELIVERY_END = 'd`'; // the character after '_'
 
+/** The notice kinds that are a fixed word (NoticeKind): the type and the stored row's schema share the list. */
+const FIXED_NOTICE_KINDS = ['run', 'feed', 'rules', 'channel', 'listings'] as const;
+
 /**
  * Which admins' notice: the end-of-run account, the feed that stopped the run, a rules file that is
  * not valid, (the monthly summary) no team channel to post in, or (`more_<hash>`, keyed by the reps
@@ -31,21 +34,12 @@ const DELIVERY_END = 'd`'; // the character after '_'
  * `wait_<end>`: the notice of reps with no card after a wait Teams asked for, as rows written
  * before the `more_` notice took it over name it.
  */
-export type NoticeKind =
-  | 'run'
-  | 'feed'
-  | 'rules'
-  | 'channel'
-  | 'listings'
-  | `more_${string}`
-  | `wait_${string}`;
+export type NoticeKind = (typeof FIXED_NOTICE_KINDS)[number] | `more_${string}` | `wait_${string}`;
 const noticeRow = (kind: NoticeKind) => (kind === 'run' ? NOTICE : `${NOTICE}_${kind}`);
 const noticeKindSchema = z.custom<NoticeKind>(
   (v) =>
     typeof v === 'string' &&
-    (['run', 'feed', 'rules', 'channel', 'listings'].includes(v) ||
-      v.startsWith('more_') ||
-      v.startsWith('wait_')),
+    ((FIXED_NOTICE_KINDS as readonly string[]).includes(v) || v.startsWith('more_') || v.startsWith('wait_')),
 );
 
 /**

@@ -40,7 +40,6 @@ import { alreadyRan, openRun } from '../weekly/runOpening';
 import type { CardLocale } from '../weekly/weeklyCardFor';
 import { DEFAULT_SEND_CONCURRENCY, type DeliveryTally } from '../weekly/weeklyDelivery';
 import { pendingNoticeOf } from '../weekly/weeklyNotice';
-import { repDirectory } from '../weekly/weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
@@ -118,13 +117,9 @@ export async function runFollowUps(
   if (!rules.followUps.enabled) return { status: 'not_due', runKey, reason: 'disabled' };
   const yesterday = dailyRunKeyOfDay(isoOfDay(dayOf(dayOfDailyRunKey(runKey)) - 1));
   await tellEarlierRun(
-    { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
+    { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs, conversations: storage.conversations },
     yesterday,
-    {
-      ...digestNaming(yesterday),
-      which: "yesterday's run",
-      names: async () => (await repDirectory(storage.conversations)).names,
-    },
+    { ...digestNaming(yesterday), which: "yesterday's run" },
     now,
   );
   if (!force && !tick.due)

@@ -497,24 +497,24 @@ function reChurn(
   options: { timeZone: string; windowDays: number; outcomes: ComebackOutcomes | null },
 ): ReChurnCustomer[] {
   const { timeZone, windowDays, outcomes } = options;
-  const flags = [...relistings].sort((a, b) => a.on.localeCompare(b.on));
+  const byDay = [...relistings].sort((a, b) => a.on.localeCompare(b.on));
   const found = new Map<string, ReChurnCustomer>();
-  for (const flag of flags) {
-    if (found.has(flag.customerId)) continue;
-    const flaggedOn = flag.on;
-    const save = (history.get(flag.customerId) ?? [])
-      .filter((s) => s.action === 'won_back' && flag.after(s) && stands(s.id))
+  for (const relisting of byDay) {
+    const { customerId, on } = relisting;
+    if (found.has(customerId)) continue;
+    const save = (history.get(customerId) ?? [])
+      .filter((s) => s.action === 'won_back' && relisting.after(s) && stands(s.id))
       .sort((a, b) => b.at.localeCompare(a.at))[0];
     if (!save) continue;
     const wonBackOn = localDate(save.at, timeZone);
-    if (daysBetween(wonBackOn, flaggedOn) > windowDays) continue;
-    found.set(flag.customerId, {
-      customerId: flag.customerId,
-      name: flag.name || save.customerName,
-      owner: flag.owner,
+    if (daysBetween(wonBackOn, on) > windowDays) continue;
+    found.set(customerId, {
+      customerId,
+      name: relisting.name || save.customerName,
+      owner: relisting.owner,
       wonBackOn,
-      atRiskAgainOn: flaggedOn,
-      orderedSince: orderedBetween(outcomes, flag.customerId, wonBackOn, flaggedOn),
+      atRiskAgainOn: on,
+      orderedSince: orderedBetween(outcomes, customerId, wonBackOn, on),
     });
   }
   return [...found.values()];

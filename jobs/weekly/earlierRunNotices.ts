@@ -1,31 +1,29 @@
-import type { Log } from '../../bot/ports';
-import { type RepNames, repNameWithAddress } from '../../cards/repNames';
+import { repNameWithAddress } from '../../cards/repNames';
 import type { RunRecord } from '../../storage';
 import type { PendingNotice, RunLedger } from '../../storage/runLedger';
 import type { RunNaming } from './runClosing';
 import { missedTickText, moreKind, toldKey, untoldOf } from './toldReps';
 import { noCardAfterWait } from './weeklyAfterWait';
 import {
-  type AdminNotifier,
   type NoticeRuns,
   type PostOnceResult,
   pendingNoticeOf,
   postOnce,
+  type RetryNoticeDeps,
   retryNotice,
   warnIfUnconfirmed,
 } from './weeklyNotice';
+import { repDirectory } from './weeklyRepDirectory';
 import { missedListingsText } from './weeklyReport';
 import { notReachedIn } from './weeklyRepsBack';
 import { listingsMissing, previousAttempt, runSettled } from './weeklyRetry';
 
 /**
  * How the notice of an earlier run's reps no notice told of names the run (`run`, and `which`:
- * "last week's run"), what a rep is sent, which reps it tells of, and the reps (read only when
- * there is a notice to post).
+ * "last week's run"), what a rep is sent, and which reps it tells of.
  */
 export interface EarlierRunNaming extends Omit<RunNaming, 'rep'> {
   which: string;
-  names: () => Promise<RepNames>;
 }
 
 /**
@@ -64,10 +62,10 @@ export async function tellEarlierRun(
   }
 }
 
-interface EarlierRunDeps {
-  notifyAdmins?: AdminNotifier;
+interface EarlierRunDeps extends RetryNoticeDeps {
   runs: NoticeRuns & Pick<RunLedger, 'getRun' | 'namedInNotices' | 'getDelivery'>;
-  log: Pick<Log, 'info' | 'warn'>;
+  /** The stored reps, read for their names only when there is a notice to post. */
+  conversations: Parameters<typeof repDirectory>[0];
 }
 
 /** The notice of the earlier run's reps with no card whom no notice named (the kept one, `pending`, included). */
@@ -91,7 +89,7 @@ async function tellUntoldReps(
     async (rep) => (await deps.runs.getDelivery(earlierKey, rep))?.status === 'delivered',
   );
   if (untold.length === 0) return;
-  const names = await naming.names();
+  const { names } = await repDirectory(deps.conversations);
   const named = untold.map(toldKey);
   const row = { listed: missed.listed.length, count: missed.count };
   const text = missedTickText(naming, untold, (rep) => repNameWithAddress(names, rep), row);

@@ -2,13 +2,13 @@ import type { PendingNotice, RunLedger } from '../../storage/runLedger';
 import { moreKind, toldKey, untoldReps, untoldText } from './toldReps';
 import { type AdminNotifier, type NoticeRuns, noticeToKeep, postOnce } from './weeklyNotice';
 import { ledgerSummary, type NotReached, type RepOutcome, type WeeklyRunDone } from './weeklyReport';
-import { toRetry, willRetry } from './weeklyRetry';
+import { type ListingsState, toRetry, willRetry } from './weeklyRetry';
 
 /** The part of a completed run's report its closing reads and fills in. */
 interface ClosingReport {
   counts: { failed: number; waiting: number };
   /** The weekly run's listings: a failed write no attempt made good is tried again as a failed rep's card is. */
-  listings?: { status: 'recorded' | 'failed'; recordedEarlier?: true };
+  listings?: ListingsState;
   outcomes: RepOutcome[];
   notReached: NotReached[];
   retry: WeeklyRunDone['retry'];

@@ -10,7 +10,13 @@ import type { Rules } from '../../rules/rulesSchema';
 import type { RunRecord, Storage } from '../../storage';
 import { logRulesInUse } from './rulesFileNotice';
 import { type FeedStoppedRun, readFeedOrStop, stopForFeed } from './weeklyFeedStop';
-import { type AdminNotifier, pendingNoticeOf, type RunNotice, retryNotice } from './weeklyNotice';
+import {
+  type AdminNotifier,
+  pendingNoticeOf,
+  type RetryNoticeDeps,
+  type RunNotice,
+  retryNotice,
+} from './weeklyNotice';
 import { repDirectory, withRepOwners } from './weeklyRepDirectory';
 import type { WeeklyFeedStopped } from './weeklyReport';
 import { decideAttempt, previousAttempt } from './weeklyRetry';
@@ -108,7 +114,7 @@ export interface AlreadyRan {
 export async function alreadyRan(
   opening: Extract<RunOpening<unknown>, { status: 'already_ran' }>,
   runKey: string,
-  deps: Parameters<typeof retryNotice>[0],
+  deps: RetryNoticeDeps,
   now: Date,
 ): Promise<AlreadyRan> {
   if (opening.inProgressSince) return { status: 'not_due', runKey, reason: 'in_progress' };

@@ -112,17 +112,20 @@ export function pendingNoticeOf(run: RunRecord | null): PendingNotice | null {
   };
 }
 
+/** What trying a kept notice again needs: the notifier, the run ledger's notice rows, and the log. */
+export interface RetryNoticeDeps {
+  notifyAdmins?: AdminNotifier;
+  runs: NoticeRuns;
+  log: Pick<Log, 'info' | 'warn'>;
+}
+
 /**
  * A finished run whose admins' notice could not be posted: each later tick of its run key (the
  * week's, the day's, the month's), and of the next one for a weekly or daily run (tellEarlierRun),
  * posts it, until one succeeds (postOnce records it then, and it is not posted twice).
  */
 export async function retryNotice(
-  deps: {
-    notifyAdmins?: AdminNotifier;
-    runs: NoticeRuns;
-    log: Pick<Log, 'info' | 'warn'>;
-  },
+  deps: RetryNoticeDeps,
   runKey: string,
   pending: PendingNotice,
   now: Date,

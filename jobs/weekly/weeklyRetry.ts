@@ -105,8 +105,8 @@ export function toRetry(report: { counts: { failed: number }; listings?: Listing
   return report.counts.failed + (listingsMissing(report.listings) ? 1 : 0);
 }
 
-/** What a run's report says of the week's listings (weeklyListings.ts ListingsOutcome). */
-type ListingsState = { status: 'recorded' | 'failed'; recordedEarlier?: true };
+/** What a run's report says of the week's listings (weeklyListings.ts ListingsOutcome), as its row keeps it. */
+export type ListingsState = Pick<NonNullable<PreviousAttempt['listings']>, 'status' | 'recordedEarlier'>;
 
 /** True when the week's listings were not recorded, by this attempt or any before it. */
 export function listingsMissing(listings: ListingsState | undefined): boolean {
@@ -118,7 +118,10 @@ export function listingsRecorded(listings: ListingsState | undefined): boolean {
   return listings?.status === 'recorded' || listings?.recordedEarlier === true;
 }
 
-/** True when a later tick will run this week's run again (reps or the listings failed, and attempts remain). */
-export function willRetry(attempt: number, failed: number, extraAttempts: number): boolean {
-  return failed > 0 && attempt < 1 + extraAttempts;
+/**
+ * True when a later tick will run this week's run again: things are `left` to retry (toRetry: reps or
+ * the listings failed) and attempts remain.
+ */
+export function willRetry(attempt: number, left: number, extraAttempts: number): boolean {
+  return left > 0 && attempt < 1 + extraAttempts;
 }

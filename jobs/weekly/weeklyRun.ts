@@ -39,7 +39,7 @@ import { countGates } from './weeklyLists';
 import { type AdminNotifier, pendingNoticeOf } from './weeklyNotice';
 import { planWeekOfCards, type WeekPlan } from './weeklyPlan';
 import { type RefusedCustomer, setAsideUnstorable } from './weeklyRefused';
-import { repDirectory, storedOwnerOf } from './weeklyRepDirectory';
+import { storedOwnerOf } from './weeklyRepDirectory';
 import {
   countOutcomes,
   fromLedger,
@@ -143,14 +143,9 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
   const lastWeek = weeklyRunKeyWeeksBefore(runKey, 1);
   if (lastWeek)
     await tellEarlierRun(
-      { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs },
+      { log, notifyAdmins: deps.notifyAdmins, runs: storage.runs, conversations: storage.conversations },
       lastWeek,
-      {
-        run: weeklyRunTitle(lastWeek),
-        which: "last week's run",
-        sent: 'card',
-        names: async () => (await repDirectory(storage.conversations)).names,
-      },
+      { run: weeklyRunTitle(lastWeek), which: "last week's run", sent: 'card' },
       now,
     );
   if (!force && !tick.due) return { status: 'not_due', runKey, reason: tick.reason };

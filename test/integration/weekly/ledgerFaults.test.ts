@@ -15,6 +15,7 @@ import {
   repEmails,
   SEND_TIME,
   slippingBook,
+  tickAfterSend,
   type WeeklyWorld,
   weeklyOrders,
 } from './weeklyWorld';
@@ -22,11 +23,6 @@ import {
 // The run ledger and the admins' notice when storage or Teams fail between the steps of a run.
 
 const RUN_KEY = 'weekly-2026-W48';
-
-/** The timer tick `n` quarter hours after the send time. */
-function tick(n: number): Date {
-  return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
-}
 
 function throttled(): RestError {
   return new RestError('Server Busy (injected)', { statusCode: 503 });
@@ -59,8 +55,9 @@ describe('the ledger under faults', () => {
     const deps = depsFor(world, slippingBook(reps, { slipping: 1 }), {
       storage: { ...world.storage, runs: ledgerRefusing(world, () => n < 3) },
     });
-    for (; n < 3; n++) await expect(runWeekly(deps, { now: tick(n) })).rejects.toThrow('Server Busy');
-    const report = completed(await runWeekly(deps, { now: tick(n) }));
+    for (; n < 3; n++)
+      await expect(runWeekly(deps, { now: tickAfterSend(n) })).rejects.toThrow('Server Busy');
+    const report = completed(await runWeekly(deps, { now: tickAfterSend(n) }));
     expect(report.counts).toMatchObject({ delivered: 40, failed: 0 });
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
     // The sends whose rows were missing are recorded as delivered by the earlier tick that sent them.
@@ -76,9 +73,10 @@ describe('the ledger under faults', () => {
       storage: { ...world.storage, runs: ledgerRefusing(world, () => n < 3) },
       cards: cardsRefusing(() => n < 3),
     });
-    for (; n < 3; n++) await expect(runWeekly(deps, { now: tick(n) })).rejects.toThrow('Server Busy');
+    for (; n < 3; n++)
+      await expect(runWeekly(deps, { now: tickAfterSend(n) })).rejects.toThrow('Server Busy');
     const reports: WeeklyReport[] = [];
-    for (; n < 6; n++) reports.push(await runWeekly(deps, { now: tick(n) }));
+    for (; n < 6; n++) reports.push(await runWeekly(deps, { now: tickAfterSend(n) }));
     const perRep = reps.map((rep) => world.fake.sentTo(conversationOf(rep)).length);
     expect(Math.max(...perRep)).toBe(2);
     expect(perRep.every((count) => count >= 1)).toBe(true);
@@ -109,10 +107,13 @@ describe('the ledger under faults', () => {
     const deps = depsFor(world, slippingBook(reps, { slipping: 1 }));
     const failing = reps.slice(0, 3);
     for (const rep of failing) world.fake.injectForConversation(conversationOf(rep), { status: 503 });
-    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    const first = completed(await runWeekly(deps, { now: tickAfterSend(0) }));
     expect(first.counts.failed).toBe(3);
     for (const rep of failing) world.fake.injectForConversation(conversationOf(rep), { status: 503 }, 0);
-    const both = await Promise.all([runWeekly(deps, { now: tick(1) }), runWeekly(deps, { now: tick(1) })]);
+    const both = await Promise.all([
+      runWeekly(deps, { now: tickAfterSend(1) }),
+      runWeekly(deps, { now: tickAfterSend(1) }),
+    ]);
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
     const delivered = both.map((r) => completed(r).counts.delivered - completed(r).deliveredEarlier);
     expect(delivered[0] + delivered[1]).toBe(3);
@@ -123,7 +124,7 @@ describe('the ledger under faults', () => {
     await installReps(world, [ann, bob]);
     world.fake.injectForConversation(conversationOf(bob), { status: 503 });
     const before = slippingBook([ann, bob], { slipping: 1 });
-    const first = completed(await runWeekly(depsFor(world, before), { now: tick(0) }));
+    const first = completed(await runWeekly(depsFor(world, before), { now: tickAfterSend(0) }));
     expect(first).toMatchObject({ retry: 'next_tick', counts: { delivered: 1, failed: 1 } });
 
     world.fake.injectForConversation(conversationOf(bob), { status: 503 }, 0);
@@ -136,7 +137,7 @@ describe('the ledger under faults', () => {
         orders: weeklyOrders(late, '2026-01-05', '2026-09-14'),
       },
     );
-    const second = completed(await runWeekly(depsFor(world, after), { now: tick(1) }));
+    const second = completed(await runWeekly(depsFor(world, after), { now: tickAfterSend(1) }));
     expect(second.counts).toMatchObject({ delivered: 2, failed: 0 });
     expect(world.fake.sentTo(conversationOf(ann))).toHaveLength(1);
     const surfaced = (await world.storage.audit.readMonth('2026-11')).filter((r) => r.action === 'surfaced');
@@ -173,15 +174,15 @@ describe("the admins' notices when posting fails", () => {
       notifyAdmins,
     });
     answers = ['failed'];
-    expect(await runWeekly(broken, { now: tick(0) })).toMatchObject({
+    expect(await runWeekly(broken, { now: tickAfterSend(0) })).toMatchObject({
       status: 'stopped',
       adminNotice: 'failed',
     });
-    expect(await runWeekly(broken, { now: tick(1) })).toMatchObject({
+    expect(await runWeekly(broken, { now: tickAfterSend(1) })).toMatchObject({
       status: 'stopped',
       adminNotice: 'posted',
     });
-    expect(await runWeekly(broken, { now: tick(2) })).toMatchObject({
+    expect(await runWeekly(broken, { now: tickAfterSend(2) })).toMatchObject({
       status: 'stopped',
       adminNotice: 'told_earlier',
     });
@@ -195,22 +196,22 @@ describe("the admins' notices when posting fails", () => {
     world.fake.injectForConversation(conversationOf(bob), { status: 403, code: 'ConversationBlockedByUser' });
     const deps = depsFor(world, slippingBook([ann, bob], { slipping: 1 }), { notifyAdmins });
     answers = ['failed', 'failed'];
-    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    const first = completed(await runWeekly(deps, { now: tickAfterSend(0) }));
     expect(first).toMatchObject({ adminNotice: 'failed', retry: 'none' });
     const logged = world.log.lines.find((l) => l.message.startsWith(`Weekly run ${RUN_KEY}`));
     expect(logged?.message).toContain("The admins' notice could not be posted");
     expect(told[0]).not.toContain("admins' notice");
 
-    expect(await runWeekly(deps, { now: tick(1) })).toMatchObject({
+    expect(await runWeekly(deps, { now: tickAfterSend(1) })).toMatchObject({
       status: 'not_due',
       reason: 'already_ran',
       adminNotice: 'failed',
     });
-    expect(await runWeekly(deps, { now: tick(2) })).toMatchObject({
+    expect(await runWeekly(deps, { now: tickAfterSend(2) })).toMatchObject({
       status: 'not_due',
       adminNotice: 'posted',
     });
-    expect(await runWeekly(deps, { now: tick(3) })).toMatchObject({
+    expect(await runWeekly(deps, { now: tickAfterSend(3) })).toMatchObject({
       status: 'not_due',
       reason: 'already_ran',
     });

@@ -11,20 +11,15 @@ import {
   installReps,
   openWeeklyWorld,
   repEmails,
-  SEND_TIME,
   slippingBook,
   TIME_ZONE,
+  tickAfterSend,
   type WeeklyWorld,
 } from './weeklyWorld';
 
 // The week's listings write failing (Table Storage busy past the SDK's retries) during a weekly run.
 
 const RUN_KEY = 'weekly-2026-W48';
-
-/** The timer tick `n` quarter hours after the send time. */
-function tick(n: number): Date {
-  return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
-}
 
 describe("the week's listings when Table Storage refuses their write", () => {
   let world: WeeklyWorld;
@@ -67,7 +62,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     let failing = true;
     const deps = depsWith(await listingsBusy(world, () => failing), reps);
 
-    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    const first = completed(await runWeekly(deps, { now: tickAfterSend(0) }));
     expect(first.counts).toMatchObject({ delivered: 3, failed: 0 });
     expect(first.surfacedRows).toEqual({ recorded: 6, alreadyThere: 0 });
     expect(first).toMatchObject({
@@ -81,7 +76,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     for (const row of listed) await expect(world.storage.listings.read(row.customerId)).resolves.toEqual([]);
 
     failing = false;
-    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    const second = completed(await runWeekly(deps, { now: tickAfterSend(1) }));
     expect(second).toMatchObject({
       attempt: 2,
       retry: 'none',
@@ -96,7 +91,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     }
     expect(notices).toEqual([]);
     // The week is settled: a later tick runs nothing.
-    await expect(runWeekly(deps, { now: tick(2) })).resolves.toMatchObject({
+    await expect(runWeekly(deps, { now: tickAfterSend(2) })).resolves.toMatchObject({
       status: 'not_due',
       reason: 'already_ran',
     });
@@ -115,7 +110,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
       }),
       reps,
     );
-    const first = completed(await runWeekly(deps, { now: tick(0) }));
+    const first = completed(await runWeekly(deps, { now: tickAfterSend(0) }));
     expect(first).toMatchObject({
       retry: 'next_tick',
       listings: { status: 'failed', error: 'Table Storage answered 503 ServerBusy' },
@@ -123,7 +118,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
     // One transaction (4 rows), its first try and the 2 retries the SDK was given.
     expect(tries).toHaveLength(3);
     failing = false;
-    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    const second = completed(await runWeekly(deps, { now: tickAfterSend(1) }));
     expect(second).toMatchObject({ retry: 'none', listings: { status: 'recorded', recorded: 4 } });
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
     expect(notices).toEqual([]);
@@ -136,17 +131,17 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const deps = depsWith(await listingsBusy(world, () => failing), reps);
     // 08:03: the second rep's card fails (Teams 503); the listings are recorded.
     world.fake.injectForConversation(conversationOf(reps[1]), { status: 503 });
-    expect(completed(await runWeekly(deps, { now: tick(0) }))).toMatchObject({
+    expect(completed(await runWeekly(deps, { now: tickAfterSend(0) }))).toMatchObject({
       retry: 'next_tick',
       listings: { status: 'recorded', recorded: 4 },
     });
     // 08:18: the card goes out; the listings, all there already, cannot be read.
     world.fake.injectForConversation(conversationOf(reps[1]), { status: 503 }, 0);
     failing = true;
-    const second = completed(await runWeekly(deps, { now: tick(1) }));
+    const second = completed(await runWeekly(deps, { now: tickAfterSend(1) }));
     expect(second).toMatchObject({ attempt: 2, retry: 'none', listings: { status: 'failed' } });
     expect(second.counts).toMatchObject({ delivered: 2, failed: 0 });
-    await expect(runWeekly(deps, { now: tick(2) })).resolves.toMatchObject({ status: 'not_due' });
+    await expect(runWeekly(deps, { now: tickAfterSend(2) })).resolves.toMatchObject({ status: 'not_due' });
     expect(notices).toEqual([]);
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
   }, 60_000);
@@ -159,7 +154,7 @@ describe("the week's listings when Table Storage refuses their write", () => {
       await listingsBusy(world, (request) => request.url.endsWith('/$batch'), denied),
       reps,
     );
-    await expect(runWeekly(deps, { now: tick(0) })).rejects.toMatchObject({
+    await expect(runWeekly(deps, { now: tickAfterSend(0) })).rejects.toMatchObject({
       statusCode: 403,
       code: 'AuthorizationFailure',
     });
@@ -176,12 +171,12 @@ describe("the week's listings when Table Storage refuses their write", () => {
     const reps = repEmails(2);
     await installReps(world, reps);
     const deps = depsWith(await listingsBusy(world, () => true), reps);
-    await refusedOnFourTicks(deps, tick);
+    await refusedOnFourTicks(deps, tickAfterSend);
     expect(notices[0]).toContain(
       "This week's listings could not be recorded after 4 attempts (Table Storage answered 503 ServerBusy)",
     );
     for (const rep of reps) expect(world.fake.sentTo(conversationOf(rep))).toHaveLength(1);
-    await expect(runWeekly(deps, { now: tick(4) })).resolves.toMatchObject({ status: 'not_due' });
+    await expect(runWeekly(deps, { now: tickAfterSend(4) })).resolves.toMatchObject({ status: 'not_due' });
     expect(notices).toHaveLength(1);
   }, 60_000);
 

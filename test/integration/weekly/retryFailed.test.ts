@@ -9,18 +9,13 @@ import {
   depsFor,
   installReps,
   openWeeklyWorld,
-  SEND_TIME,
   slippingBook,
+  tickAfterSend,
   type WeeklyWorld,
 } from './weeklyWorld';
 
 const RUN_KEY = 'weekly-2026-W48';
 const [ann, bob, cat] = ['ann@example.com', 'bob@example.com', 'cat@example.com'];
-
-/** The timer tick `n` quarter hours after the send time. */
-function tick(n: number): Date {
-  return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
-}
 
 describe('a week whose run left reps failed is run again on later ticks', () => {
   let world: WeeklyWorld;
@@ -47,13 +42,13 @@ describe('a week whose run left reps failed is run again on later ticks', () => 
     await installReps(world, [ann, bob, cat]);
     const d = deps([ann, bob, cat]);
     world.fake.injectForConversation(conversationOf(bob), { status: 503 });
-    const first = completed(await runWeekly(d, { now: tick(0) }));
+    const first = completed(await runWeekly(d, { now: tickAfterSend(0) }));
     expect(first).toMatchObject({ attempt: 1, retry: 'next_tick', adminNotice: 'deferred' });
     expect(first.counts).toMatchObject({ delivered: 2, failed: 1 });
     expect(world.fake.sentTo(conversationOf(bob))).toHaveLength(0);
 
     world.fake.injectForConversation(conversationOf(bob), { status: 503 }, 0);
-    const second = completed(await runWeekly(d, { now: tick(1) }));
+    const second = completed(await runWeekly(d, { now: tickAfterSend(1) }));
     expect(second).toMatchObject({ attempt: 2, retry: 'none', resumed: true, adminNotice: 'not_needed' });
     expect(second.counts).toMatchObject({ delivered: 3, failed: 0 });
     expect(second.deliveredEarlier).toBe(2);
@@ -63,7 +58,7 @@ describe('a week whose run left reps failed is run again on later ticks', () => 
     // Nobody is left unreached, so the admins hear nothing at all.
     expect(notices).toEqual([]);
 
-    expect(await runWeekly(d, { now: tick(2) })).toEqual({
+    expect(await runWeekly(d, { now: tickAfterSend(2) })).toEqual({
       status: 'not_due',
       runKey: RUN_KEY,
       reason: 'already_ran',
@@ -86,7 +81,7 @@ describe('a week whose run left reps failed is run again on later ticks', () => 
     const d = deps([ann, bob, cat], sender);
     world.fake.injectForConversation(conversationOf(bob), { status: 503 });
     const reports: WeeklyRunDone[] = [];
-    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(d, { now: tick(n) })));
+    for (let n = 0; n < 4; n++) reports.push(completed(await runWeekly(d, { now: tickAfterSend(n) })));
 
     expect(reports.map((r) => [r.attempt, r.retry, r.adminNotice, r.counts.failed])).toEqual([
       [1, 'next_tick', 'deferred', 1],
@@ -102,12 +97,15 @@ describe('a week whose run left reps failed is run again on later ticks', () => 
     expect(world.fake.stats.injected).toBe(4 * 2);
 
     const requestsBefore = world.fake.stats.requests;
-    expect(await runWeekly(d, { now: tick(4) })).toEqual({
+    expect(await runWeekly(d, { now: tickAfterSend(4) })).toEqual({
       status: 'not_due',
       runKey: RUN_KEY,
       reason: 'already_ran',
     });
-    expect(await runWeekly(d, { now: tick(40) })).toMatchObject({ status: 'not_due', reason: 'already_ran' });
+    expect(await runWeekly(d, { now: tickAfterSend(40) })).toMatchObject({
+      status: 'not_due',
+      reason: 'already_ran',
+    });
     expect(world.fake.stats.requests).toBe(requestsBefore);
     const run = await world.storage.runs.getRun(RUN_KEY);
     expect(JSON.parse(run?.report ?? '{}')).toMatchObject({ attempt: 4, counts: { failed: 1 } });
@@ -116,11 +114,14 @@ describe('a week whose run left reps failed is run again on later ticks', () => 
   it('a run with no failures is not run again, even with reps not reached', async () => {
     await installReps(world, [ann]);
     const d = deps([ann, bob]);
-    const first = completed(await runWeekly(d, { now: tick(0) }));
+    const first = completed(await runWeekly(d, { now: tickAfterSend(0) }));
     expect(first).toMatchObject({ attempt: 1, retry: 'none', adminNotice: 'posted' });
     expect(first.counts).toMatchObject({ delivered: 1, no_conversation: 1, failed: 0 });
     const requestsBefore = world.fake.stats.requests;
-    expect(await runWeekly(d, { now: tick(1) })).toMatchObject({ status: 'not_due', reason: 'already_ran' });
+    expect(await runWeekly(d, { now: tickAfterSend(1) })).toMatchObject({
+      status: 'not_due',
+      reason: 'already_ran',
+    });
     expect(world.fake.stats.requests).toBe(requestsBefore);
     expect(notices).toHaveLength(1);
   });

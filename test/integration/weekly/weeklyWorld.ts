@@ -29,6 +29,11 @@ import { texts } from '../../unit/cards/cardWalk';
 
 /** Monday 23 November 2026, 08:03 in Chicago (CST, UTC-6): the scheduled send. */
 export const SEND_TIME = new Date('2026-11-23T14:03:00Z');
+
+/** The timer tick `n` quarter hours after the send time. */
+export function tickAfterSend(n: number): Date {
+  return new Date(SEND_TIME.getTime() + n * 15 * 60_000);
+}
 export const TIME_ZONE = 'America/Chicago';
 
 /** Azurite tables of their own, the limit-enforcing fake Teams connector, and a real ProactiveSender to it. */
