@@ -131,10 +131,14 @@ describe('the Team tab says what its month figures leave out', () => {
     await (await october).finished();
     await expect.poll(() => status.textContent()).toContain('Oct 2026');
 
-    const late = page.waitForResponse((r) => repOnly(new URL(r.url())));
     release();
-    await (await late).finished();
-    // Read by the page and drawn: its answer is parsed in a task, and React draws before the next frame.
+    // The held answer in the page itself (its resource entry is written as its body ends), then read
+    // and drawn: the body is parsed in a task of its own, and React draws before the next frame.
+    await page.waitForFunction(() =>
+      performance
+        .getEntriesByType('resource')
+        .some((e) => e.name.includes('/api/tab/team?rep=') && !e.name.includes('month=')),
+    );
     await page.evaluate(
       () => new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => setTimeout(resolve)))),
     );
