@@ -109,6 +109,44 @@ describe('the Team tab says what its month figures leave out', () => {
     await expect(region.textContent()).resolves.not.toContain('No weekly card has gone out this week yet.');
     await page.close();
   }, 60_000);
+  it("shows the month last chosen when an earlier choice's figures answer after it", async () => {
+    // A manager picks a rep, then at once a month: two questions in flight. On a busy server the
+    // first (this month's) can answer last, and the tab showed November under "October".
+    const ana = e2e.stack.playground.user.email;
+    const page = await openTeamTab();
+    const team = (url: URL) => url.pathname === '/api/tab/team';
+    const repOnly = (url: URL) => team(url) && url.searchParams.has('rep') && !url.searchParams.has('month');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(repOnly, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const october = page.waitForResponse((r) => new URL(r.url()).searchParams.get('month') === '2026-10');
+    await page.getByRole('combobox', { name: 'Filter by rep' }).selectOption(ana);
+    await page.getByRole('combobox', { name: 'Month' }).selectOption('2026-10');
+    const status = page.getByRole('status').first();
+    await (await october).finished();
+    await expect.poll(() => status.textContent()).toContain('Oct 2026');
+
+    release();
+    // The held answer in the page itself (its resource entry is written as its body ends), then read
+    // and drawn: the body is parsed in a task of its own, and React draws before the next frame.
+    await page.waitForFunction(() =>
+      performance
+        .getEntriesByType('resource')
+        .some((e) => e.name.includes('/api/tab/team?rep=') && !e.name.includes('month=')),
+    );
+    await page.evaluate(
+      () => new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => setTimeout(resolve)))),
+    );
+    await expect(status.textContent()).resolves.toContain('Oct 2026');
+    const perMonth = page.getByRole('table', { name: 'Per month' }).getByRole('row');
+    await expect(perMonth.last().textContent()).resolves.toMatch(/^Oct 2026/);
+    await page.close();
+  }, 60_000);
   it('on a phone, cuts a long untouched name short, never the value at risk beside it', async () => {
     // Online Retail's names ("Customer 13344 (United Kingdom)") filled a 360 px box, and the
     // ellipsis took "(£1,051 at risk)" with them: the figure a manager reads the list by.

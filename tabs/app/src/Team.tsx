@@ -116,13 +116,22 @@ export function Team({ locale, themeKey }: { locale: string; themeKey: string })
   const [attempt, setAttempt] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: attempt is only a reason to ask again
   useEffect(() => {
+    // Only the latest choice's answer is shown: a rep then a month picked at once are two questions
+    // in flight, and the first can answer last.
+    let latest = true;
     api.team(rep || null, month || null).then(
       (d) => {
+        if (!latest) return;
         setData(d);
         setError(null);
       },
-      (e: unknown) => setError({ cause: e }),
+      (e: unknown) => {
+        if (latest) setError({ cause: e });
+      },
     );
+    return () => {
+      latest = false;
+    };
   }, [rep, month, attempt]);
   useEffect(() => {
     if (data) markReady('team');
