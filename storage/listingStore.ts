@@ -37,6 +37,8 @@ export interface ListingStore {
   ): Promise<{ recorded: number; alreadyThere: number }>;
   /** One customer's weeks, oldest first (none for a customer never listed, or listed before these were kept). */
   read(customerId: string): Promise<ListedWeek[]>;
+  /** `read`, and whether the weekly run started their row again (it keeps an unreadable text): their earlier weeks are not in it. */
+  readRow(customerId: string): Promise<{ weeks: ListedWeek[]; startedAgain: boolean }>;
 }
 
 /** A customer's row the weekly run replaced: why it could not be read, and its text (kept in the row's `unreadableWeeks`). */
@@ -129,10 +131,15 @@ export class TableListingStore implements ListingStore {
   }
 
   async read(customerId: string): Promise<ListedWeek[]> {
+    return (await this.readRow(customerId)).weeks;
+  }
+
+  async readRow(customerId: string): Promise<{ weeks: ListedWeek[]; startedAgain: boolean }> {
     const entity = await naming(this.endpoint, () =>
       readEntity<ListingEntity>(this.client, PARTITION, idKey(customerId)),
     );
-    return entity ? parseListedWeeks(entity.weeks) : [];
+    if (!entity) return { weeks: [], startedAgain: false };
+    return { weeks: parseListedWeeks(entity.weeks), startedAgain: entity.unreadableWeeks !== undefined };
   }
 
   /**
@@ -186,18 +193,18 @@ export class TableListingStore implements ListingStore {
 
 /**
  * A customer's weeks, or none and why when their row cannot be read (UnreadableListedWeeks): for a
- * reader that goes on without them (one bad row must not sink a page or a summary) and says so.
- * Storage failing the read is thrown.
+ * reader that goes on without them (one bad row must not sink a page or a summary) and says so;
+ * `startedAgain` as readRow says. Storage failing the read is thrown.
  */
 export async function weeksIfReadable(
-  listings: Pick<ListingStore, 'read'>,
+  listings: Pick<ListingStore, 'readRow'>,
   customerId: string,
-): Promise<{ weeks: ListedWeek[]; unreadable: string | null }> {
+): Promise<{ weeks: ListedWeek[]; unreadable: string | null; startedAgain: boolean }> {
   try {
-    return { weeks: await listings.read(customerId), unreadable: null };
+    return { ...(await listings.readRow(customerId)), unreadable: null };
   } catch (error) {
     if (!(error instanceof UnreadableListedWeeks)) throw error;
-    return { weeks: [], unreadable: error.message };
+    return { weeks: [], unreadable: error.message, startedAgain: false };
   }
 }
 
