@@ -71,8 +71,23 @@ export function parseListedWeeks(json: string): ListedWeek[] {
   }
   const parsed = z.array(listedWeekSchema).safeParse(value);
   if (!parsed.success)
-    throw new UnreadableListedWeeks(`listed weeks are not the schema: ${z.prettifyError(parsed.error)}`);
+    throw new UnreadableListedWeeks(`listed weeks are not the schema: ${firstIssue(parsed.error)}`);
   return parsed.data;
+}
+
+/** The longest account of the first issue: the message goes into log lines, and a row can hold a year of issues. */
+const ISSUE_CHARS = 120;
+
+/** The first issue and where, on one line, and how many more: not every issue of a long row. */
+function firstIssue(error: z.ZodError): string {
+  const [first, ...rest] = error.issues;
+  const at =
+    first.path.length > 0
+      ? ` at ${first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`
+      : '';
+  const words = `${first.message}${at}`.replace(/\s+/g, ' ');
+  const cut = words.length > ISSUE_CHARS ? `${words.slice(0, ISSUE_CHARS - 1)}…` : words;
+  return rest.length > 0 ? `${cut} (and ${rest.length} more)` : cut;
 }
 
 /**

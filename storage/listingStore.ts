@@ -22,7 +22,8 @@ import { endpointOf, readEntity } from './tableClients';
  * A row it cannot read (not JSON, or not the schema: edited by hand, half restored, a later
  * version's) would otherwise stop every week's listings on one customer: the run replaces it by a
  * row starting from its week, and keeps the text it could not read in the row's `unreadableWeeks`,
- * where an admin asking where the customer's weeks went finds them.
+ * where an admin asking where the customer's weeks went finds them: after any text kept there
+ * before (a row damaged again), as much as one column holds.
  */
 export interface ListingStore {
   /**
@@ -36,6 +37,8 @@ export interface ListingStore {
   ): Promise<{ recorded: number; alreadyThere: number }>;
   /** One customer's weeks, oldest first (none for a customer never listed, or listed before these were kept). */
   read(customerId: string): Promise<ListedWeek[]>;
+  /** `read`, and whether the weekly run started their row again (it keeps an unreadable text): their earlier weeks are not in it. */
+  readRow(customerId: string): Promise<{ weeks: ListedWeek[]; startedAgain: boolean }>;
 }
 
 /** A customer's row the weekly run replaced: why it could not be read, and its text (kept in the row's `unreadableWeeks`). */
@@ -43,6 +46,8 @@ export interface UnreadableRow {
   customerId: string;
   error: string;
   text: string;
+  /** False when the column could not hold all of it, with the text kept there before: its end is cut. */
+  whole: boolean;
 }
 
 const PARTITION = 'weeks';
@@ -53,15 +58,18 @@ const MAX_TRIES = 3;
 type ListingEntity = {
   customerId: string;
   weeks: string;
-  /** The text of `weeks` when the run found it unreadable and replaced it; kept by every later write (Merge). */
-  unreadableWeeks?: string;
+  /**
+   * The text of `weeks` when the run found it unreadable and replaced it, after any kept before;
+   * kept by every later write (Merge).
+   */
+  unreadableWeeks?: unknown;
 };
 
 interface Stored {
   weeks: ListedWeek[];
   etag: string | undefined;
-  /** The row could not be read: written anew, its text kept. */
-  unreadable?: Omit<UnreadableRow, 'customerId'>;
+  /** The row could not be read: written anew, `kept` the column's text to write. */
+  unreadable?: Omit<UnreadableRow, 'customerId'> & { kept: string };
 }
 
 /** Table Storage implementation of ListingStore. */
@@ -97,10 +105,7 @@ export class TableListingStore implements ListingStore {
       changed.push({ customerId, entity, etag: before?.etag, added, unreadable: before?.unreadable });
     }
     const tasks = [
-      ...transactionChunks(
-        changed,
-        (c) => (c.entity.weeks.length + (c.entity.unreadableWeeks?.length ?? 0)) * 2,
-      ),
+      ...transactionChunks(changed, (c) => (c.entity.weeks.length + (c.unreadable?.kept.length ?? 0)) * 2),
     ].map((chunk) => async () => {
       // Merge, not Replace: a row's other columns (the unreadable text kept, a later version's) stay.
       const actions: TransactionAction[] = chunk.map((c) =>
@@ -108,7 +113,7 @@ export class TableListingStore implements ListingStore {
       );
       try {
         await naming(this.endpoint, () => this.client.submitTransaction(actions));
-        for (const c of chunk) if (c.unreadable) onUnreadable({ customerId: c.customerId, ...c.unreadable });
+        for (const c of chunk) if (c.unreadable) onUnreadable(reported(c.customerId, c.unreadable));
         return chunk.reduce((n, c) => n + c.added, 0);
       } catch (err) {
         // A row written since the read (412 changed, 409 created, 404 removed) fails the whole
@@ -126,10 +131,15 @@ export class TableListingStore implements ListingStore {
   }
 
   async read(customerId: string): Promise<ListedWeek[]> {
+    return (await this.readRow(customerId)).weeks;
+  }
+
+  async readRow(customerId: string): Promise<{ weeks: ListedWeek[]; startedAgain: boolean }> {
     const entity = await naming(this.endpoint, () =>
       readEntity<ListingEntity>(this.client, PARTITION, idKey(customerId)),
     );
-    return entity ? parseListedWeeks(entity.weeks) : [];
+    if (!entity) return { weeks: [], startedAgain: false };
+    return { weeks: parseListedWeeks(entity.weeks), startedAgain: entity.unreadableWeeks !== undefined };
   }
 
   /**
@@ -170,7 +180,7 @@ export class TableListingStore implements ListingStore {
             ? this.client.updateEntity(row, 'Merge', { etag: entity.etag })
             : this.client.createEntity(row),
         );
-        if (before?.unreadable) onUnreadable({ customerId, ...before.unreadable });
+        if (before?.unreadable) onUnreadable(reported(customerId, before.unreadable));
         return added;
       } catch (err) {
         const status = statusOf(err);
@@ -183,18 +193,18 @@ export class TableListingStore implements ListingStore {
 
 /**
  * A customer's weeks, or none and why when their row cannot be read (UnreadableListedWeeks): for a
- * reader that goes on without them (one bad row must not sink a page or a summary) and says so.
- * Storage failing the read is thrown.
+ * reader that goes on without them (one bad row must not sink a page or a summary) and says so;
+ * `startedAgain` as readRow says. Storage failing the read is thrown.
  */
 export async function weeksIfReadable(
-  listings: Pick<ListingStore, 'read'>,
+  listings: Pick<ListingStore, 'readRow'>,
   customerId: string,
-): Promise<{ weeks: ListedWeek[]; unreadable: string | null }> {
+): Promise<{ weeks: ListedWeek[]; unreadable: string | null; startedAgain: boolean }> {
   try {
-    return { weeks: await listings.read(customerId), unreadable: null };
+    return { ...(await listings.readRow(customerId)), unreadable: null };
   } catch (error) {
     if (!(error instanceof UnreadableListedWeeks)) throw error;
-    return { weeks: [], unreadable: error.message };
+    return { weeks: [], unreadable: error.message, startedAgain: false };
   }
 }
 
@@ -204,10 +214,46 @@ function stored(entity: ListingEntity & { etag: string | undefined }): Stored {
     return { weeks: parseListedWeeks(entity.weeks), etag: entity.etag };
   } catch (error) {
     if (!(error instanceof UnreadableListedWeeks)) throw error;
-    // A row with no weeks column at all has no text to keep.
-    const text = typeof entity.weeks === 'string' ? entity.weeks : JSON.stringify(entity.weeks ?? null);
-    return { weeks: [], etag: entity.etag, unreadable: { error: error.message, text } };
+    const text = textOf(entity.weeks);
+    const earlier = entity.unreadableWeeks === undefined ? undefined : textOf(entity.unreadableWeeks);
+    return {
+      weeks: [],
+      etag: entity.etag,
+      unreadable: { error: error.message, text, ...keptText(earlier, text) },
+    };
   }
+}
+
+/** A column's value as text: a string as it is, bytes (a column an admin made Binary) as Storage Explorer shows them. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return JSON.stringify(value ?? null);
+}
+
+/** Between the text kept before and the text of the row damaged again. */
+const AGAIN = '\n--- then, unreadable again ---\n';
+
+/**
+ * What `unreadableWeeks` holds: the text kept before (a row damaged again must not lose the first
+ * history), then this one, cut to what one column holds: a longer value fails the write, and with
+ * it the week's listings of the whole transaction.
+ */
+function keptText(earlier: string | undefined, text: string): { kept: string; whole: boolean } {
+  const all = earlier === undefined ? text : `${earlier}${AGAIN}${text}`;
+  if (all.length <= MAX_STRING_CHARS) return { kept: all, whole: true };
+  let end = MAX_STRING_CHARS - 1;
+  // Not between the two halves of a character outside the BMP.
+  if (/[\uD800-\uDBFF]/.test(all[end - 1])) end--;
+  return { kept: `${all.slice(0, end)}…`, whole: false };
+}
+
+/** What onUnreadable is told of a replaced row. */
+function reported(
+  customerId: string,
+  { error, text, whole }: NonNullable<Stored['unreadable']>,
+): UnreadableRow {
+  return { customerId, error, text, whole };
 }
 
 /** The row to write: the weeks, and the text of an unreadable row they replace (else left as the row has it). */
@@ -221,7 +267,7 @@ function rowOf(
     rowKey: idKey(customerId),
     customerId,
     weeks: JSON.stringify(weeks),
-    ...(unreadable ? { unreadableWeeks: unreadable.text } : {}),
+    ...(unreadable ? { unreadableWeeks: unreadable.kept } : {}),
   };
 }
 

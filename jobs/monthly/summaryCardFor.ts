@@ -88,7 +88,7 @@ const LISTING_READS = 8;
  * failure still fails the summary, for the next tick to retry.
  */
 export async function savedCustomersWeeks(
-  listings: Pick<Storage['listings'], 'read'>,
+  listings: Pick<Storage['listings'], 'readRow'>,
   rows: readonly AuditRow[],
   month: string,
   log?: Pick<Log, 'warn'>,
@@ -104,7 +104,7 @@ export async function savedCustomersWeeks(
 
 /** A customer's weeks on the lists; none when their row is not the schema (one bad row must not sink the month's summary). */
 async function readableWeeks(
-  listings: Pick<Storage['listings'], 'read'>,
+  listings: Pick<Storage['listings'], 'readRow'>,
   customerId: string,
   log?: Pick<Log, 'warn'>,
 ): Promise<ListedWeek[]> {

@@ -33,10 +33,10 @@ export async function recordListings(
     log,
   }: { concurrency: number; recordedEarlier: boolean; log: Pick<Log, 'warn'> },
 ): Promise<ListingsOutcome> {
-  const onUnreadable = ({ customerId, error, text }: UnreadableRow) =>
+  const onUnreadable = ({ customerId, error, text, whole }: UnreadableRow) =>
     // The id and the text's start in the words too: a log that prints no details still says whose and what.
     log.warn(
-      `customer ${customerId}: their weeks on the lists could not be read (${error}), so their row starts again from this week; the text it held is kept in the row's unreadableWeeks column and begins: ${truncate(text, QUOTED_CHARS)}`,
+      `customer ${customerId}: their weeks on the lists could not be read (${error}), so their row starts again from this week; the text it held is kept in the row's unreadableWeeks column${whole ? '' : ' (its end cut to what the column holds)'} and begins: ${truncate(text, QUOTED_CHARS)}`,
       { customerId, error },
     );
   try {

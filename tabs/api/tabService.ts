@@ -324,7 +324,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
         deps.storage.audit.latestForCustomer(customerId, { limit: Number.POSITIVE_INFINITY }),
         deps.storage.conversations.listReps(),
         // With the weekly runs since their first week (one query): a week with no run is no gap.
-        // A row that cannot be read leaves their weeks out, and the page says so.
+        // A row that cannot be read leaves their weeks out, and the page says so; as it does of the
+        // weeks before the weekly run started such a row again.
         weeksIfReadable(deps.storage.listings, customerId).then(async (read) => {
           if (read.unreadable !== null)
             (deps.log ?? consoleLog).warn(
@@ -333,7 +334,8 @@ export function createTabService(deps: TabServiceDeps): TabService {
             );
           return {
             weeks: read.weeks,
-            unreadable: read.unreadable !== null,
+            unreadable:
+              read.unreadable !== null ? ('all' as const) : read.startedAgain ? ('earlier' as const) : null,
             runs:
               read.weeks.length === 0
                 ? []

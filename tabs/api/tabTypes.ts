@@ -176,8 +176,12 @@ export interface CustomerDetailResponse {
   timeline: TimelineEntry[];
   /** A newer read of the order feed is under way: the facts and chances are from the last one read. */
   feedBeingRead: boolean;
-  /** Their stored weeks on the lists could not be read (a damaged row): the timeline leaves them out. */
-  listedWeeksUnreadable: boolean;
+  /**
+   * Their stored weeks on the lists could not be read (a damaged row): 'all' while the row is so
+   * (the timeline leaves them out); 'earlier' once the weekly run started the row again (the timeline
+   * has only the weeks since); null when nothing is left out.
+   */
+  listedWeeksUnreadable: 'all' | 'earlier' | null;
   lossReasons: { code: string; label: string }[];
   /**
    * What the Won back box starts with: the card's own pre-fill, written as the card's box writes it

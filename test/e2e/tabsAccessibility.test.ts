@@ -182,7 +182,7 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     await close(page);
   });
 
-  it('the notices: the service unreachable, the feed being read anew, a stale feed', async () => {
+  it("the notices: the service unreachable, the feed being read anew, a stale feed, a customer's weeks unreadable", async () => {
     const down = await open(e2e.stack.urls.tabPersonal, {
       prepare: (page) =>
         page.route(
@@ -207,7 +207,11 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
     );
     await close(customerDown.page);
 
-    const notices = { feedBeingRead: true, staleFeed: 'No new orders in the feed since last week.' };
+    const notices = {
+      feedBeingRead: true,
+      staleFeed: 'No new orders in the feed since last week.',
+      listedWeeksUnreadable: 'earlier',
+    };
     const list = await open(e2e.stack.urls.tabPersonal, {
       prepare: answerChanged('/api/tab/customers', notices),
     });
@@ -220,6 +224,9 @@ describe('the tabs for a keyboard, a screen reader, and dark and high-contrast t
       prepare: answerChanged('/api/tab/customer', notices),
     });
     await customer.frame.getByTestId('feed-being-read').waitFor();
+    await expect(customer.frame.getByTestId('listed-weeks-unreadable').textContent()).resolves.toMatch(
+      /^Their earlier weeks on the weekly lists could not be read/,
+    );
     found.push(...(await everyThemeAndWidth('Customer page, notices', customer.page, customer.frame)));
     await close(customer.page);
 

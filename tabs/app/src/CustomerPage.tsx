@@ -275,11 +275,13 @@ export function CustomerPage({
         </MessageBar>
       )}
       {data.listedWeeksUnreadable && (
-        // Not a page that fails on one damaged row, nor a timeline that reads as if they were never listed.
+        // Not a page that fails on one damaged row, nor a timeline that reads as if they were never
+        // listed, or first listed when the weekly run started the damaged row again.
         <MessageBar intent="warning" className={s.notInFeed} data-testid="listed-weeks-unreadable">
           <MessageBarBody>
-            Their weeks on the weekly lists could not be read (the stored record of them is damaged), so the
-            timeline below leaves them out. The rest of the page is complete.
+            {data.listedWeeksUnreadable === 'all'
+              ? 'Their weeks on the weekly lists could not be read (the stored record of them is damaged), so the timeline below leaves them out. The rest of the page is complete.'
+              : 'Their earlier weeks on the weekly lists could not be read (the stored record of them was damaged), so the timeline below has only their weeks since. The rest of the page is complete.'}
           </MessageBarBody>
         </MessageBar>
       )}

@@ -710,7 +710,7 @@ describe('a saved customer whose Listings row cannot be read', () => {
       ...storage,
       listings: {
         ...storage.listings,
-        read: async () => {
+        readRow: async () => {
           throw new RestError('The server is busy.', { statusCode: 503, code: 'ServerBusy' });
         },
       },

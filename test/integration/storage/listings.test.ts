@@ -172,6 +172,52 @@ describe("a customer's Listings row that cannot be read (edited by hand, half re
     expect(reported).toEqual([]);
   });
 
+  it('found unreadable again, keeps the text kept the first time and adds the new one after it', async () => {
+    const storage = await openTestStorage('listingsUnreadableAgain');
+    await badRow(storage, 'C-1', 'first damage');
+    await storage.listings.append([{ customerId: 'C-1', week: week(1) }]);
+    // An admin's repair by hand in Storage Explorer goes wrong: the weeks are damaged again, the kept text left as it was.
+    await tableOf(storage).updateEntity(
+      { partitionKey: 'weeks', rowKey: idKey('C-1'), weeks: '[{"run": second damage' },
+      'Merge',
+    );
+    const reported: { text: string; whole: boolean }[] = [];
+    await storage.listings.append([{ customerId: 'C-1', week: week(2) }], {
+      onUnreadable: ({ text, whole }) => reported.push({ text, whole }),
+    });
+    expect(reported).toEqual([{ text: '[{"run": second damage', whole: true }]);
+    const row = await tableOf(storage).getEntity<{ unreadableWeeks: string }>('weeks', idKey('C-1'));
+    expect(row.unreadableWeeks).toBe('first damage\n--- then, unreadable again ---\n[{"run": second damage');
+    expect((await storage.listings.read('C-1')).map((w) => w.day)).toEqual([week(2).day]);
+  });
+
+  it('keeps no more of the text than one column holds: a long binary value in the weeks column does not stop the week', async () => {
+    const storage = await openTestStorage('listingsUnreadableBinary');
+    // Storage Explorer lets an admin set a column's type: 40 KB of bytes, as no release of the app writes them.
+    await tableOf(storage).upsertEntity(
+      {
+        partitionKey: 'weeks',
+        rowKey: idKey('C-bin'),
+        customerId: 'C-bin',
+        weeks: { value: Buffer.alloc(40_000, 7).toString('base64'), type: 'Binary' },
+      },
+      'Replace',
+    );
+    const reported: boolean[] = [];
+    await expect(
+      storage.listings.append(
+        ['C-ok', 'C-bin'].map((customerId) => ({ customerId, week: week(1) })),
+        { onUnreadable: ({ whole }) => reported.push(whole) },
+      ),
+    ).resolves.toEqual({ recorded: 2, alreadyThere: 0 });
+    expect(reported).toEqual([false]);
+    const row = await tableOf(storage).getEntity<{ unreadableWeeks: string }>('weeks', idKey('C-bin'));
+    // 32K characters: what one string property of Table Storage holds (64 KiB of UTF-16).
+    expect(row.unreadableWeeks.length).toBe(32 * 1024);
+    expect(row.unreadableWeeks.endsWith('…')).toBe(true);
+    expect((await storage.listings.read('C-bin')).map((w) => w.day)).toEqual([week(1).day]);
+  });
+
   it('is replaced when redone one by one after another writer changed a row of the transaction', async () => {
     let storage: Storage | undefined;
     // Another writer adds week 1 to C-1 after our reads: the transaction fails (412) and each row is redone.

@@ -37,9 +37,9 @@ describe("the saved customers' weeks the monthly summary keeps", () => {
     ]);
     const read: string[] = [];
     const listings = {
-      read: async (id: string) => {
+      readRow: async (id: string) => {
         read.push(id);
-        return stored.get(id) ?? [];
+        return { weeks: stored.get(id) ?? [], startedAgain: false };
       },
     };
     const kept = await savedCustomersWeeks(listings, r.all, '2026-11');

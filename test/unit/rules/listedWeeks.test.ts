@@ -40,3 +40,32 @@ describe('parseListedWeeks', () => {
     expect(notTheSchema).toThrow(/^listed weeks are not the schema: .*run/s);
   });
 });
+
+describe('parseListedWeeks on a long row not the schema', () => {
+  const unreadable = (json: string): string => {
+    try {
+      parseListedWeeks(json);
+    } catch (error) {
+      if (error instanceof UnreadableListedWeeks) return error.message;
+    }
+    throw new Error('expected UnreadableListedWeeks');
+  };
+
+  it('names the first thing wrong and how many more, on one line: the message goes into log lines', () => {
+    // A later version's year of weeks, each with a field this one does not know.
+    const later = Array.from({ length: 52 }, () => ({
+      ...week('weekly-2026-W47', 'ana@demo.example'),
+      region: 'north',
+    }));
+    expect(unreadable(JSON.stringify(later))).toBe(
+      'listed weeks are not the schema: Unrecognized key: "region" at [0] (and 51 more)',
+    );
+  });
+
+  it('keeps a hand-pasted key or value from making the message long', () => {
+    const message = unreadable(JSON.stringify([{ ['k'.repeat(5000)]: 1 }]));
+    expect(message).toMatch(/^listed weeks are not the schema: /);
+    expect(message.length).toBeLessThanOrEqual(200);
+    expect(message).not.toContain('\n');
+  });
+});

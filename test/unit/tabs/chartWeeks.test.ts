@@ -42,7 +42,7 @@ function tabsOver(
           return [];
         },
       },
-      listings: { read: async () => [] },
+      listings: { readRow: async () => ({ weeks: [], startedAgain: false }) },
       conversations: { getRep: async () => null, getRepByEmail: async () => null, listReps: async () => [] },
     } as unknown as Parameters<typeof createTabService>[0]['storage'],
     cards: { pushRecentAction: async () => undefined },

@@ -263,7 +263,7 @@ describe('the Undo button names the day as the card and the chat do', () => {
       storage: {
         state: { get: async () => ({ state, etag: 'e' }) },
         audit: { latestForCustomer: async () => [reached] },
-        listings: { read: async () => [] },
+        listings: { readRow: async () => ({ weeks: [], startedAgain: false }) },
         conversations: {
           getRep: async () => null,
           getRepByEmail: async () => null,
