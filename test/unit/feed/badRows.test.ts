@@ -583,6 +583,19 @@ describe('a line of spaces above the header', () => {
   });
 });
 
+describe('a title above the header with a line break inside its quotes', () => {
+  it("(a spreadsheet's title cell of two lines saved as CSV) takes the header for the header, reads every order and names each row's line", async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        '"Invoice list\r\nNovember 2026",,,\r\n\r\norder_id,customer_id,ordered_at,amount\r\nO-1,C-1,2026-11-20,10\r\nO-2,C-1,2026-11-21,x\r\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10]);
+    expect(report.files[1].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
+    expect(problemsOf(report.files[1])).toEqual([[6, 'amount: not a number: "x"']]);
+  });
+});
+
 describe('line breaks', () => {
   it('a file whose lines end both in CRLF and in LF (a header typed on Linux above rows of a Windows export) is read, its lines kept', async () => {
     const { book, report } = await feed({
