@@ -59,6 +59,10 @@ export async function recordLines(
   let physical = 1; // line being read
   let duck = 1; // DuckDB's count: unquoted line breaks only
   let inQuotes = false;
+  // A quote opens a field's quotes only at its start, as DuckDB reads it: the inch mark of
+  // `Acme 12" Records` is text, and taken for an opening quote it ran every later line together.
+  let fieldStart = true;
+  let justClosed = false; // the byte before closed quotes: a quote now is a doubled one
   let recordEmpty = true; // nothing read yet in this record
   let recordFirstLine = 1;
   let recordDuckLine = 1;
@@ -102,9 +106,15 @@ export async function recordLines(
         recordFirstLine = physical;
         recordDuckLine = duck;
         fields = 1;
+        fieldStart = true;
+        justClosed = false;
       }
-      if (b === QUOTE) inQuotes = !inQuotes;
+      const closes = inQuotes && b === QUOTE;
+      if (closes) inQuotes = false;
+      else if (b === QUOTE && (fieldStart || justClosed)) inQuotes = true;
       else if (b === separator && !inQuotes) fields++;
+      justClosed = closes;
+      fieldStart = b === separator && !inQuotes;
     }
   }
   // The last record, when the file does not end with a line break (or a quote runs to the end).

@@ -596,6 +596,17 @@ describe('a title above the header with a line break inside its quotes', () => {
   });
 });
 
+describe('a quote inside a field, not at its start', () => {
+  it('(an inch mark: `Acme 12" Records`) is part of the text, and the rows after it keep their lines', async () => {
+    const { book, report } = await feed({
+      'customers.csv': `Sales of 12" records\n${CUSTOMERS.replace('Greenfield Cafe', 'Greenfield 12" Records')}C-3,Bad Value,ana@contoso.example,x\n`,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(book.customers.map((c) => c.name)).toEqual(['Greenfield 12" Records', 'Corner Deli']);
+    expect(problemsOf(report.files[0])).toEqual([[5, 'monthly_value: not a number: "x"']]);
+  });
+});
+
 describe('line breaks', () => {
   it('a file whose lines end both in CRLF and in LF (a header typed on Linux above rows of a Windows export) is read, its lines kept', async () => {
     const { book, report } = await feed({
