@@ -35,6 +35,8 @@ export interface RejectedSpan {
   fields: number;
   /** The part file it is in, where the feed file is a folder of CSV parts: its lines are then the part's. */
   file?: string;
+  /** Text follows a closing quote (`"Acme" Ltd`), which DuckDB also calls an unterminated quote. */
+  textAfterQuote?: boolean;
 }
 
 const QUOTE = 0x22;
@@ -67,13 +69,16 @@ export async function recordLines(
   let recordFirstLine = 1;
   let recordDuckLine = 1;
   let fields = 1;
+  let textAfterQuote = false;
   let keptIndex = 0;
   let previousCr = false;
   const endRecord = (lastLine: number) => {
     if (recordEmpty) return; // a blank line is not a record
     if (recordFirstLine <= skip) return; // a title line above the header
     if (request.rejectedLines.has(recordDuckLine)) {
-      result.rejected.set(recordDuckLine, { first: recordFirstLine, last: lastLine, fields });
+      const span: RejectedSpan = { first: recordFirstLine, last: lastLine, fields };
+      if (textAfterQuote) span.textAfterQuote = true;
+      result.rejected.set(recordDuckLine, span);
       remaining--;
     } else {
       if (wanted.has(keptIndex)) {
@@ -108,11 +113,13 @@ export async function recordLines(
         fields = 1;
         fieldStart = true;
         justClosed = false;
+        textAfterQuote = false;
       }
       const closes = inQuotes && b === QUOTE;
       if (closes) inQuotes = false;
       else if (b === QUOTE && (fieldStart || justClosed)) inQuotes = true;
       else if (b === separator && !inQuotes) fields++;
+      else if (justClosed) textAfterQuote = true;
       justClosed = closes;
       fieldStart = b === separator && !inQuotes;
     }

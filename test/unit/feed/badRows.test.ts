@@ -605,6 +605,19 @@ describe('a quote inside a field, not at its start', () => {
     expect(book.customers.map((c) => c.name)).toEqual(['Greenfield 12" Records', 'Corner Deli']);
     expect(problemsOf(report.files[0])).toEqual([[5, 'monthly_value: not a number: "x"']]);
   });
+  it('(`"Acme" Ltd`, quotes closed before the value ends) is named as text after a closing quote, not as quotes left open', async () => {
+    const { report } = await feed({
+      'customers.csv': `${CUSTOMERS}C-3,"Acme" Ltd,ana@contoso.example,\nC-4,"Open,ana@contoso.example,\n`,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(problemsOf(report.files[0])).toEqual([
+      [
+        4,
+        'broken quotes: text after a closing quote (a value holding quotes is quoted whole, each of its quotes doubled: `"Acme" Ltd` as `"""Acme"" Ltd"`)',
+      ],
+      [5, 'broken quotes: Quoted field unterminated'],
+    ]);
+  });
 });
 
 describe('line breaks', () => {
