@@ -620,6 +620,31 @@ describe('a quote inside a field, not at its start', () => {
   });
 });
 
+describe('an export saved under a name the feed does not read', () => {
+  it('(`orders.csv.csv`, a Windows that hides extensions) is named in the stop for a missing orders file', async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(error.code).toBe('missing_file');
+    expect(error.message).toContain(
+      'The folder has "orders.csv.csv", which the feed does not read under that name: rename it orders.csv.',
+    );
+  });
+  it('(`tickets (1).csv`, a second download) is said in the notes, not passed over without a word', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'tickets (1).csv': 'ticket_id,customer_id,opened_at,status\nT-1,C-1,2026-11-20,open\n',
+      '~$orders.xlsx': "Excel's lock file while the workbook is open",
+    });
+    expect(report.files.map((f) => f.file)).toEqual(['customers.csv', 'orders.csv']);
+    expect(report.notes).toEqual([
+      '"tickets (1).csv" is not read: the feed reads tickets under the name tickets.csv (or .txt, .tsv, .parquet, .xlsx, gzipped or zipped); rename it to have it read.',
+    ]);
+  });
+});
+
 describe('line breaks', () => {
   it('a file whose lines end both in CRLF and in LF (a header typed on Linux above rows of a Windows export) is read, its lines kept', async () => {
     const { book, report } = await feed({
