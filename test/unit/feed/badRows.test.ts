@@ -645,6 +645,25 @@ describe('an export saved under a name the feed does not read', () => {
   });
 });
 
+describe("a customers file opened and saved in Excel, which drops the ids' leading zeros", () => {
+  it('leaves the orders naming "00042" unknown, and the notes say why, with an example', async () => {
+    const { report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner,monthly_value\r\n42,Greenfield Cafe,ana@contoso.example,\r\n7,Corner Deli,ana@contoso.example,\r\n',
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,00042,2026-11-20,10\nO-2,00042,2026-11-21,10\nO-3,7,2026-11-21,10\nO-4,00099,2026-11-21,10\n',
+    });
+    expect(problemsOf(report.files[1])).toEqual([
+      [2, 'unknown customer "00042"'],
+      [3, 'unknown customer "00042"'],
+      [5, 'unknown customer "00099"'],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'customer_id: 2 lines name a customer whose id customers.csv writes with other leading zeros ("00042" for "42"): a spreadsheet drops them when it saves a CSV it opened (Excel); export the file again rather than save it from the spreadsheet, or write the ids alike in both exports',
+    );
+  });
+});
+
 describe('line breaks', () => {
   it('a file whose lines end both in CRLF and in LF (a header typed on Linux above rows of a Windows export) is read, its lines kept', async () => {
     const { book, report } = await feed({
