@@ -598,6 +598,21 @@ async function customerEmails(engine: FeedEngine): Promise<string[]> {
 }
 
 /**
+ * The note of the customers file's ids written as a spreadsheet shows a long number (`1.23457E+11`
+ * for an account number of 12 digits, Excel's General format, saved so from a CSV it opened): the
+ * digits are gone, so the orders' ids, written in full, find no customer, and one of two such
+ * customers is a duplicate of the other.
+ */
+async function scientificIds(engine: FeedEngine): Promise<string | null> {
+  const [[n, example]] = await engine.rows(`
+    SELECT count(*), min(trim(customer_id)) FROM customers_chk
+    WHERE regexp_full_match(trim(customer_id), '[0-9](\\.[0-9]+)?E\\+[0-9]+', 'i')`);
+  const count = Number(n);
+  if (count === 0) return null;
+  return `customer_id: ${count.toLocaleString('en-US')} ${count === 1 ? 'id' : 'ids'} written as a spreadsheet shows a long number (${JSON.stringify(String(example))}): ${count === 1 ? 'its' : 'their'} digits are lost, so no order or ticket finds ${count === 1 ? 'its customer' : 'their customers'}; export the file again rather than save it from the spreadsheet (Excel)`;
+}
+
+/**
  * customers: checked rows, the book's customers (table `cust`) and the ids of skipped rows
  * (`cust_skipped`); with the mapping that would give owner names to their reps, when there are any.
  */
@@ -698,6 +713,8 @@ async function checkCustomers(
   if (options.defaultOwner)
     source.notes.push(...(await defaultOwnerNote(engine, present, options.defaultOwner)));
   source.notes.push(...(await customerEmails(engine)));
+  const scientific = await scientificIds(engine);
+  if (scientific) source.notes.push(scientific);
   const ownerHint = await ownerNamesHint(engine, `owner: ${notASignIn}`);
   if (ownerHint) source.notes.push(ownerHint);
   return { customers: await bookCustomers(engine), ownerHint, customerKey: await customerKeyOf(engine) };

@@ -646,6 +646,17 @@ describe('an export saved under a name the feed does not read', () => {
 });
 
 describe("a customers file opened and saved in Excel, which drops the ids' leading zeros", () => {
+  it('with long account numbers turned into "1.23457E+11": the notes say their digits are lost', async () => {
+    const { report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner,monthly_value\r\n1.23457E+11,Greenfield Cafe,ana@contoso.example,\r\n7,Corner Deli,ana@contoso.example,\r\n',
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,123456789012,2026-11-20,10\nO-3,7,2026-11-21,10\n',
+    });
+    expect(report.files[0].notes).toContain(
+      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so no order or ticket finds its customer; export the file again rather than save it from the spreadsheet (Excel)',
+    );
+  });
   it('leaves the orders naming "00042" unknown, and the notes say why, with an example', async () => {
     const { report } = await feed({
       'customers.csv':
