@@ -25,6 +25,11 @@ export interface CsvHeader {
   delimiter: string;
   /** Physical lines before the header line: blank lines, and an accounting report's title lines. */
   skip: number;
+  /**
+   * The same lines as DuckDB's `skip` counts them, as records: a title cell of two lines in quotes
+   * (a spreadsheet's, saved as CSV) is one, and skipping `skip` would skip the header and a row too.
+   */
+  skipRecords: number;
   /** Lines with text above the header line (a report's title), for the report's notes. */
   titleLines: number;
 }
@@ -66,7 +71,7 @@ interface LeadingLine {
  * file has no text but spaces and line breaks. Lines of spaces are passed over (DuckDB rejects them
  * as records of one field); a line of tabs is not, as in a tab-separated file it is a record.
  */
-async function leadingLines(path: string, count: number): Promise<LeadingLine[]> {
+async function leadingLines(path: string, count: number): Promise<{ found: LeadingLine[]; lines: string[] }> {
   const handle = await open(path, 'r');
   let text = '';
   let ended = false;
@@ -99,7 +104,29 @@ async function leadingLines(path: string, count: number): Promise<LeadingLine[]>
     if (found.length < count && /[^ ]/.test(line)) found.push({ text: line, before });
   });
   // A file of nothing but whitespace is empty, however many lines it has.
-  return found.length === 1 && found[0].text.trim() === '' ? [] : found;
+  return { found: found.length === 1 && found[0].text.trim() === '' ? [] : found, lines };
+}
+
+/**
+ * How many records `lines` hold as DuckDB splits them: a quote opens a field only at its start, a
+ * line break inside one continues the record, and a blank line is a record.
+ */
+function recordsIn(lines: readonly string[], delimiter: string): number {
+  let records = 0;
+  let quoted = false;
+  for (const line of lines) {
+    if (!quoted) records++;
+    let fieldStart = !quoted;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted) {
+        if (ch === '"' && line[i + 1] === '"') i++;
+        else if (ch === '"') quoted = false;
+      } else if (ch === '"' && fieldStart) quoted = true;
+      fieldStart = !quoted && ch === delimiter;
+    }
+  }
+  return records;
 }
 
 /** Counts `ch` outside double quotes. */
@@ -137,12 +164,14 @@ export async function readCsvHeader(
   path: string,
   isHeader: (names: string[]) => boolean = () => true,
 ): Promise<CsvHeader | undefined> {
-  const lines = await leadingLines(path, HEADER_SEARCH_LINES);
-  if (lines.length === 0) return undefined;
-  const headers = lines.map((line) => headerOf(line.text).names);
+  const { found, lines } = await leadingLines(path, HEADER_SEARCH_LINES);
+  if (found.length === 0) return undefined;
+  const headers = found.map((line) => headerOf(line.text).names);
   const taken = headers.findIndex(isHeader);
   const at = taken >= 0 ? taken : likeliestHeader(headers);
-  return { ...headerOf(lines[at].text), skip: lines[at].before, titleLines: at };
+  const header = headerOf(found[at].text);
+  const skip = found[at].before;
+  return { ...header, skip, skipRecords: recordsIn(lines.slice(0, skip), header.delimiter), titleLines: at };
 }
 
 /** One record DuckDB rejected, with its line as DuckDB counts lines (see recordLines.ts). */
@@ -182,7 +211,7 @@ export async function loadCsv(
     CREATE OR REPLACE TABLE ${sqlName(table)} AS
     SELECT ${keep.map((i) => `c${i}`).join(', ')} FROM read_csv(${sqlString(path)},
       auto_detect = false, header = false, columns = {${columns}},
-      delim = ${sqlString(header.delimiter)}, quote = '"', escape = '"', skip = ${header.skip},
+      delim = ${sqlString(header.delimiter)}, quote = '"', escape = '"', skip = ${header.skipRecords},
       strict_mode = true, null_padding = false,
       max_line_size = ${MAX_RECORD_BYTES}, buffer_size = ${MAX_RECORD_BYTES},
       store_rejects = true, rejects_table = ${sqlString(rejectsTable)}, rejects_scan = ${sqlString(scanTable)})`);

@@ -125,6 +125,26 @@ async function listNames(dir: string): Promise<{ folder: string; names: Map<stri
   return { folder, names: new Map(names.map((name) => [name.toLowerCase(), name])) };
 }
 
+/**
+ * Files in the folder named like a kind's export but under no name the feed reads: `orders.csv.csv`
+ * (a Windows that hides extensions), `tickets (1).csv` (a second download), `orders.xls`. Passed
+ * over, tickets would be missing without a word. Excel's lock files (`~$orders.xlsx`), hidden files
+ * and zips (read as the whole feed) are not such.
+ */
+function lookalikes(names: ReadonlyMap<string, string>, kind: FeedKind): string[] {
+  const read = new Set(KINDS.flatMap((k) => [k, ...namesOf(k)]));
+  return [...names]
+    .filter(([lower]) => lower.includes(kind) && !read.has(lower) && !/^[~.]/.test(lower) && !isZip(lower))
+    .map(([, real]) => real);
+}
+
+/** The name `kind` is read under, in the lookalike's format where it has one (`orders.csv.csv` -> orders.csv). */
+function renamedTo(kind: FeedKind, name: string): string {
+  const lower = name.toLowerCase();
+  const extension = EXTENSIONS.find((e) => lower.endsWith(`.${e.extension}`))?.extension;
+  return extension ? `${kind}.${extension}` : `${kind}.csv (or .xlsx, saved from it)`;
+}
+
 /** The feed's files, and what the reader tells of the folder: a zip in it passed over (notes, when any). */
 export interface FoundFeedFiles {
   /** The folder they are in (feedFolder): the one given, or the one holding the zip given. */
@@ -163,9 +183,13 @@ export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
     if (found.length === 0 && required) {
       // The kind may be in the zip that could not be read: what is wrong with it is the news.
       if (unreadable.length > 0) throw unreadable[0];
+      const named = lookalikes(names, kind).map(
+        (name) =>
+          ` The folder has "${name}", which the feed does not read under that name: rename it ${renamedTo(kind, name)}.`,
+      );
       throw new FeedError(
         'missing_file',
-        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.csv.gz, ${kind}.zip, ${kind}.parquet, ${kind}.xlsx, a folder ${kind}/ of Parquet or CSV part files, or a zip holding ${kind}.csv). ${REQUIRED_HINT}`,
+        `The feed folder "${dir}" has no ${kind}.csv (nor ${kind}.txt, ${kind}.tsv, ${kind}.csv.gz, ${kind}.zip, ${kind}.parquet, ${kind}.xlsx, a folder ${kind}/ of Parquet or CSV part files, or a zip holding ${kind}.csv).${named.join('')} ${REQUIRED_HINT}`,
         `${kind}.csv`,
       );
     }
@@ -189,6 +213,12 @@ export async function findFeedFiles(dir: string): Promise<FoundFeedFiles> {
     (error) =>
       `${error.message} It is passed over: the feed is read without it${tickets ? '' : ', and the tickets, if they are in it, are not'}.`,
   );
+  if (folder === dir)
+    for (const kind of KINDS)
+      for (const name of lookalikes(names, kind))
+        notes.push(
+          `"${name}" is not read: the feed reads ${kind} under the name ${kind}.csv (or .txt, .tsv, .parquet, .xlsx, gzipped or zipped); rename it to have it read.`,
+        );
   return {
     folder,
     ...(customers ? { customers } : {}),

@@ -47,9 +47,11 @@ function rejectedProblem(
     };
   }
   if (r.errorType === 'UNQUOTED VALUE') {
-    const what = /unterminated/i.test(r.message)
-      ? 'Quoted field unterminated'
-      : 'a quote inside an unquoted value';
+    const what = !/unterminated/i.test(r.message)
+      ? 'a quote inside an unquoted value'
+      : span?.textAfterQuote && span.first === span.last
+        ? 'text after a closing quote (a value holding quotes is quoted whole, each of its quotes doubled: `"Acme" Ltd` as `"""Acme"" Ltd"`)'
+        : 'Quoted field unterminated';
     const lines =
       span && span.last > span.first ? ` (lines ${span.first}-${span.last} read as one record)` : '';
     return { kind: 'broken quotes', reason: `broken quotes: ${what}${lines}` };

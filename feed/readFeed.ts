@@ -597,6 +597,21 @@ async function customerEmails(engine: FeedEngine): Promise<string[]> {
 }
 
 /**
+ * The note of the customers file's ids written as a spreadsheet shows a long number (`1.23457E+11`
+ * for an account number of 12 digits, Excel's General format, saved so from a CSV it opened): the
+ * digits are gone, so the orders' ids, written in full, find no customer, and one of two such
+ * customers is a duplicate of the other.
+ */
+async function scientificIds(engine: FeedEngine): Promise<string | null> {
+  const [[n, example]] = await engine.rows(`
+    SELECT count(*), min(trim(customer_id)) FROM customers_chk
+    WHERE regexp_full_match(trim(customer_id), '[0-9](\\.[0-9]+)?E\\+[0-9]+', 'i')`);
+  const count = Number(n);
+  if (count === 0) return null;
+  return `customer_id: ${count.toLocaleString('en-US')} ${count === 1 ? 'id' : 'ids'} written as a spreadsheet shows a long number (${JSON.stringify(String(example))}): ${count === 1 ? 'its' : 'their'} digits are lost, so no order or ticket finds ${count === 1 ? 'its customer' : 'their customers'}; export the file again rather than save it from the spreadsheet (Excel)`;
+}
+
+/**
  * customers: checked rows, the book's customers (table `cust`) and the ids of skipped rows
  * (`cust_skipped`); with the mapping that would give owner names to their reps, when there are any.
  */
@@ -697,6 +712,8 @@ async function checkCustomers(
   if (options.defaultOwner)
     source.notes.push(...(await defaultOwnerNote(engine, present, options.defaultOwner)));
   source.notes.push(...(await customerEmails(engine)));
+  const scientific = await scientificIds(engine);
+  if (scientific) source.notes.push(scientific);
   const ownerHint = await ownerNamesHint(engine, `owner: ${notASignIn}`);
   if (ownerHint) source.notes.push(ownerHint);
   return { customers: await bookCustomers(engine), ownerHint, customerKey: await customerKeyOf(engine) };
@@ -1724,34 +1741,52 @@ async function checkTickets(
     if (note) source.notes.push(note);
   }
   if (byName !== null) return;
-  const otherCase = await idsInAnotherCase(engine, 'tickets', customers.file);
-  if (otherCase) source.notes.push(otherCase);
+  source.notes.push(...(await idsWrittenOtherwise(engine, 'tickets', customers.file)));
   const unmatched = await noTicketMatched(engine, customers);
   if (unmatched) source.notes.push(unmatched);
 }
 
 /**
- * The note of the rows of `kind` (tables `${kind}_chk` and `${kind}_in`) whose customer is unknown
- * only for the case of their id (`c-1001` for the customers file's `C-1001`): an id that is not an
- * address matches only as written, as some systems hold both, so an export that changed its case
- * loses those rows; said with an example so that it can be fixed.
+ * How an unknown customer's id may be a customer's written otherwise, and what to say of it: in another
+ * case (`c-1001` for `C-1001`; an id that is not an address matches only as written, as some systems
+ * hold both), or with other leading zeros (`00042` for `42`, what Excel does to a CSV it opened and
+ * saved). An export written so loses those rows; said with an example so that it can be fixed.
  */
-async function idsInAnotherCase(
+const ID_WRITTEN_OTHERWISE = [
+  {
+    matches: 'lower(c.id_key) = lower(u.id)',
+    says: (lines: string, file: string) => `${lines} a customer in another case than ${file} writes their id`,
+    fix: 'ids other than email addresses match only as written; write them alike in both exports',
+  },
+  {
+    matches: `regexp_full_match(u.id, '[0-9]+') AND regexp_full_match(c.id_key, '[0-9]+') AND ltrim(c.id_key, '0') = ltrim(u.id, '0')`,
+    says: (lines: string, file: string) =>
+      `${lines} a customer whose id ${file} writes with other leading zeros`,
+    fix: 'a spreadsheet drops them when it saves a CSV it opened (Excel); export the file again rather than save it from the spreadsheet, or write the ids alike in both exports',
+  },
+];
+
+/** The notes of the rows of `kind` (tables `${kind}_chk` and `${kind}_in`) whose unknown customer is one written otherwise. */
+async function idsWrittenOtherwise(
   engine: FeedEngine,
   kind: 'orders' | 'tickets',
   customersFile: string,
-): Promise<string | null> {
-  const [[n, example, theirs]] = await engine.rows(`
-    SELECT count(DISTINCT u.rid), min(u.id), arg_min(c.customer_id, u.id)
-    FROM (SELECT k.rid, trim(i.customer_id) AS id FROM ${kind}_chk k JOIN ${kind}_in i USING (rid)
-          WHERE k.kind = 'unknown customer') u
-    JOIN cust c ON lower(c.id_key) = lower(u.id)`);
-  const count = Number(n);
-  if (count === 0) return null;
-  return (
-    `customer_id: ${count.toLocaleString('en-US')} ${count === 1 ? 'line names' : 'lines name'} a customer in another case than ${customersFile} writes their id ` +
-    `(${JSON.stringify(String(example))} for ${JSON.stringify(String(theirs))}): ids other than email addresses match only as written; write them alike in both exports`
-  );
+): Promise<string[]> {
+  const notes: string[] = [];
+  for (const way of ID_WRITTEN_OTHERWISE) {
+    const [[n, example, theirs]] = await engine.rows(`
+      SELECT count(DISTINCT u.rid), min(u.id), arg_min(c.customer_id, u.id)
+      FROM (SELECT k.rid, trim(i.customer_id) AS id FROM ${kind}_chk k JOIN ${kind}_in i USING (rid)
+            WHERE k.kind = 'unknown customer') u
+      JOIN cust c ON ${way.matches}`);
+    const count = Number(n);
+    if (count === 0) continue;
+    const lines = `${count.toLocaleString('en-US')} ${count === 1 ? 'line names' : 'lines name'}`;
+    notes.push(
+      `customer_id: ${way.says(lines, customersFile)} (${JSON.stringify(String(example))} for ${JSON.stringify(String(theirs))}): ${way.fix}`,
+    );
+  }
+  return notes;
 }
 
 /**
@@ -2107,8 +2142,8 @@ async function readWith(
     unread,
     refunded,
   } = await checkOrders(engine, ordersSource, options, customerKey);
-  const otherCase = await idsInAnotherCase(engine, 'orders', customersSource.file);
-  if (otherCase) ordersSource.notes.push(otherCase);
+  const writtenOtherwise = await idsWrittenOtherwise(engine, 'orders', customersSource.file);
+  ordersSource.notes.push(...writtenOtherwise);
   const ordersReport = await reportFile(
     engine,
     ordersSource,
@@ -2116,7 +2151,7 @@ async function readWith(
     customersSource,
     mergedLines,
   );
-  requireKept(ordersReport, otherCase ?? undefined);
+  requireKept(ordersReport, writtenOtherwise[0]);
   // The book's orders, BOOK_ORDERS: orders_merged, a view over the other three unless it is a table.
   const orderTables = ['orders_merged', 'orders_chk', 'orders_multi', 'orders_grouped'];
   await dropTablesBut(engine, [...customerTables, ...orderTables]);

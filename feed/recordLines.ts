@@ -35,6 +35,8 @@ export interface RejectedSpan {
   fields: number;
   /** The part file it is in, where the feed file is a folder of CSV parts: its lines are then the part's. */
   file?: string;
+  /** Text follows a closing quote (`"Acme" Ltd`), which DuckDB also calls an unterminated quote. */
+  textAfterQuote?: boolean;
 }
 
 const QUOTE = 0x22;
@@ -59,17 +61,24 @@ export async function recordLines(
   let physical = 1; // line being read
   let duck = 1; // DuckDB's count: unquoted line breaks only
   let inQuotes = false;
+  // A quote opens a field's quotes only at its start, as DuckDB reads it: the inch mark of
+  // `Acme 12" Records` is text, and taken for an opening quote it ran every later line together.
+  let fieldStart = true;
+  let justClosed = false; // the byte before closed quotes: a quote now is a doubled one
   let recordEmpty = true; // nothing read yet in this record
   let recordFirstLine = 1;
   let recordDuckLine = 1;
   let fields = 1;
+  let textAfterQuote = false;
   let keptIndex = 0;
   let previousCr = false;
   const endRecord = (lastLine: number) => {
     if (recordEmpty) return; // a blank line is not a record
     if (recordFirstLine <= skip) return; // a title line above the header
     if (request.rejectedLines.has(recordDuckLine)) {
-      result.rejected.set(recordDuckLine, { first: recordFirstLine, last: lastLine, fields });
+      const span: RejectedSpan = { first: recordFirstLine, last: lastLine, fields };
+      if (textAfterQuote) span.textAfterQuote = true;
+      result.rejected.set(recordDuckLine, span);
       remaining--;
     } else {
       if (wanted.has(keptIndex)) {
@@ -102,9 +111,17 @@ export async function recordLines(
         recordFirstLine = physical;
         recordDuckLine = duck;
         fields = 1;
+        fieldStart = true;
+        justClosed = false;
+        textAfterQuote = false;
       }
-      if (b === QUOTE) inQuotes = !inQuotes;
+      const closes = inQuotes && b === QUOTE;
+      if (closes) inQuotes = false;
+      else if (b === QUOTE && (fieldStart || justClosed)) inQuotes = true;
       else if (b === separator && !inQuotes) fields++;
+      else if (justClosed) textAfterQuote = true;
+      justClosed = closes;
+      fieldStart = b === separator && !inQuotes;
     }
   }
   // The last record, when the file does not end with a line break (or a quote runs to the end).

@@ -583,6 +583,98 @@ describe('a line of spaces above the header', () => {
   });
 });
 
+describe('a title above the header with a line break inside its quotes', () => {
+  it("(a spreadsheet's title cell of two lines saved as CSV) takes the header for the header, reads every order and names each row's line", async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        '"Invoice list\r\nNovember 2026",,,\r\n\r\norder_id,customer_id,ordered_at,amount\r\nO-1,C-1,2026-11-20,10\r\nO-2,C-1,2026-11-21,x\r\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10]);
+    expect(report.files[1].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
+    expect(problemsOf(report.files[1])).toEqual([[6, 'amount: not a number: "x"']]);
+  });
+});
+
+describe('a quote inside a field, not at its start', () => {
+  it('(an inch mark: `Acme 12" Records`) is part of the text, and the rows after it keep their lines', async () => {
+    const { book, report } = await feed({
+      'customers.csv': `Sales of 12" records\n${CUSTOMERS.replace('Greenfield Cafe', 'Greenfield 12" Records')}C-3,Bad Value,ana@contoso.example,x\n`,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(book.customers.map((c) => c.name)).toEqual(['Greenfield 12" Records', 'Corner Deli']);
+    expect(problemsOf(report.files[0])).toEqual([[5, 'monthly_value: not a number: "x"']]);
+  });
+  it('(`"Acme" Ltd`, quotes closed before the value ends) is named as text after a closing quote, not as quotes left open', async () => {
+    const { report } = await feed({
+      'customers.csv': `${CUSTOMERS}C-3,"Acme" Ltd,ana@contoso.example,\nC-4,"Open,ana@contoso.example,\n`,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(problemsOf(report.files[0])).toEqual([
+      [
+        4,
+        'broken quotes: text after a closing quote (a value holding quotes is quoted whole, each of its quotes doubled: `"Acme" Ltd` as `"""Acme"" Ltd"`)',
+      ],
+      [5, 'broken quotes: Quoted field unterminated'],
+    ]);
+  });
+});
+
+describe('an export saved under a name the feed does not read', () => {
+  it('(`orders.csv.csv`, a Windows that hides extensions) is named in the stop for a missing orders file', async () => {
+    const error = await feedError({
+      'customers.csv': CUSTOMERS,
+      'orders.csv.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(error.code).toBe('missing_file');
+    expect(error.message).toContain(
+      'The folder has "orders.csv.csv", which the feed does not read under that name: rename it orders.csv.',
+    );
+  });
+  it('(`tickets (1).csv`, a second download) is said in the notes, not passed over without a word', async () => {
+    const { report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+      'tickets (1).csv': 'ticket_id,customer_id,opened_at,status\nT-1,C-1,2026-11-20,open\n',
+      '~$orders.xlsx': "Excel's lock file while the workbook is open",
+    });
+    expect(report.files.map((f) => f.file)).toEqual(['customers.csv', 'orders.csv']);
+    expect(report.notes).toEqual([
+      '"tickets (1).csv" is not read: the feed reads tickets under the name tickets.csv (or .txt, .tsv, .parquet, .xlsx, gzipped or zipped); rename it to have it read.',
+    ]);
+  });
+});
+
+describe("a customers file opened and saved in Excel, which drops the ids' leading zeros", () => {
+  it('with long account numbers turned into "1.23457E+11": the notes say their digits are lost', async () => {
+    const { report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner,monthly_value\r\n1.23457E+11,Greenfield Cafe,ana@contoso.example,\r\n7,Corner Deli,ana@contoso.example,\r\n',
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,123456789012,2026-11-20,10\nO-3,7,2026-11-21,10\n',
+    });
+    expect(report.files[0].notes).toContain(
+      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so no order or ticket finds its customer; export the file again rather than save it from the spreadsheet (Excel)',
+    );
+  });
+  it('leaves the orders naming "00042" unknown, and the notes say why, with an example', async () => {
+    const { report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner,monthly_value\r\n42,Greenfield Cafe,ana@contoso.example,\r\n7,Corner Deli,ana@contoso.example,\r\n',
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\nO-1,00042,2026-11-20,10\nO-2,00042,2026-11-21,10\nO-3,7,2026-11-21,10\nO-4,00099,2026-11-21,10\n',
+    });
+    expect(problemsOf(report.files[1])).toEqual([
+      [2, 'unknown customer "00042"'],
+      [3, 'unknown customer "00042"'],
+      [5, 'unknown customer "00099"'],
+    ]);
+    expect(report.files[1].notes).toContain(
+      'customer_id: 2 lines name a customer whose id customers.csv writes with other leading zeros ("00042" for "42"): a spreadsheet drops them when it saves a CSV it opened (Excel); export the file again rather than save it from the spreadsheet, or write the ids alike in both exports',
+    );
+  });
+});
+
 describe('line breaks', () => {
   it('a file whose lines end both in CRLF and in LF (a header typed on Linux above rows of a Windows export) is read, its lines kept', async () => {
     const { book, report } = await feed({
