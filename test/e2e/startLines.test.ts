@@ -68,7 +68,7 @@ describe('npm start --feed with the exports under their own names', () => {
         (e: unknown) => e,
       );
       expect(userMistake(error)).toBe(
-        `\nThe feed folder "${dir}" has no orders.csv (nor orders.txt, orders.tsv, orders.csv.gz, orders.zip, orders.parquet, orders.xlsx, a folder orders/ of Parquet or CSV part files, or a zip holding orders.csv). A feed needs orders (customers are taken from the orders when there is no customers file; tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.`,
+        `\nThe feed folder "${dir}" has no orders.csv (nor orders.txt, orders.tsv, orders.csv.gz, orders.zip, orders.parquet, orders.xlsx, a folder orders/ of Parquet or CSV part files, or a zip holding orders.csv). The folder has "orders_export_1.csv", which the feed does not read under that name: rename it orders.csv. A feed needs orders (customers are taken from the orders when there is no customers file; tickets are optional), each as .csv (or a .txt or .tsv text export, any of them gzipped as .csv.gz or zipped), .parquet (or a folder of Parquet or CSV part files) or .xlsx.`,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
