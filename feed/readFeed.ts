@@ -1759,7 +1759,10 @@ const ID_WRITTEN_OTHERWISE = [
     fix: 'ids other than email addresses match only as written; write them alike in both exports',
   },
   {
-    matches: `regexp_full_match(u.id, '[0-9]+') AND regexp_full_match(c.id_key, '[0-9]+') AND ltrim(c.id_key, '0') = ltrim(u.id, '0')`,
+    // Only the customer's id is tested for digits (one of them not all zeros): an id equal to it
+    // once both lose their leading zeros is digits too, and a test of the orders' ids DuckDB runs
+    // on every order line, before it keeps the unknown customers (160 ms in 2 million lines).
+    matches: `ltrim(c.id_key, '0') = ltrim(u.id, '0') AND regexp_full_match(c.id_key, '[0-9]*[1-9][0-9]*')`,
     says: (lines: string, file: string) =>
       `${lines} a customer whose id ${file} writes with other leading zeros`,
     fix: 'a spreadsheet drops them when it saves a CSV it opened (Excel); export the file again rather than save it from the spreadsheet, or write the ids alike in both exports',
