@@ -600,7 +600,8 @@ async function customerEmails(engine: FeedEngine): Promise<string[]> {
  * The note of the customers file's ids written as a spreadsheet shows a long number (`1.23457E+11`
  * for an account number of 12 digits, Excel's General format, saved so from a CSV it opened): the
  * digits are gone, so the orders' ids, written in full, find no customer, and one of two such
- * customers is a duplicate of the other.
+ * customers is a duplicate of the other. Orders saved so too find theirs: the note does not say
+ * that none does.
  */
 async function scientificIds(engine: FeedEngine): Promise<string | null> {
   const [[n, example]] = await engine.rows(`
@@ -608,7 +609,7 @@ async function scientificIds(engine: FeedEngine): Promise<string | null> {
     WHERE regexp_full_match(trim(customer_id), '[0-9](\\.[0-9]+)?E\\+[0-9]+', 'i')`);
   const count = Number(n);
   if (count === 0) return null;
-  return `customer_id: ${count.toLocaleString('en-US')} ${count === 1 ? 'id' : 'ids'} written as a spreadsheet shows a long number (${JSON.stringify(String(example))}): ${count === 1 ? 'its' : 'their'} digits are lost, so no order or ticket finds ${count === 1 ? 'its customer' : 'their customers'}; export the file again rather than save it from the spreadsheet (Excel)`;
+  return `customer_id: ${count.toLocaleString('en-US')} ${count === 1 ? 'id' : 'ids'} written as a spreadsheet shows a long number (${JSON.stringify(String(example))}): ${count === 1 ? 'its' : 'their'} digits are lost, so an order or ticket that writes ${count === 1 ? 'it' : 'them'} in full finds no customer; export the file again rather than save it from the spreadsheet (Excel)`;
 }
 
 /**

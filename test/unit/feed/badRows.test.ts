@@ -684,8 +684,20 @@ describe("a customers file opened and saved in Excel, which drops the ids' leadi
         'order_id,customer_id,ordered_at,amount\nO-1,123456789012,2026-11-20,10\nO-3,7,2026-11-21,10\n',
     });
     expect(report.files[0].notes).toContain(
-      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so no order or ticket finds its customer; export the file again rather than save it from the spreadsheet (Excel)',
+      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so an order or ticket that writes it in full finds no customer; export the file again rather than save it from the spreadsheet (Excel)',
     );
+  });
+  it('with the orders saved so too, which then find their customer: the note does not say no order does', async () => {
+    const { book, report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner,monthly_value\r\n1.23457E+11,Greenfield Cafe,ana@contoso.example,\r\n7,Corner Deli,ana@contoso.example,\r\n',
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\r\nO-1,1.23457E+11,2026-11-20,10\r\nO-3,7,2026-11-21,10\r\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10, 10]);
+    expect(report.files[0].notes).toEqual([
+      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so an order or ticket that writes it in full finds no customer; export the file again rather than save it from the spreadsheet (Excel)',
+    ]);
   });
   it('leaves the orders naming "00042" unknown, and the notes say why, with an example', async () => {
     const { report } = await feed({
