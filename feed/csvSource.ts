@@ -71,7 +71,10 @@ interface LeadingLine {
  * file has no text but spaces and line breaks. Lines of spaces are passed over (DuckDB rejects them
  * as records of one field); a line of tabs is not, as in a tab-separated file it is a record.
  */
-async function leadingLines(path: string, count: number): Promise<{ found: LeadingLine[]; lines: string[] }> {
+async function leadingLines(
+  path: string,
+  count: number,
+): Promise<{ found: LeadingLine[]; lines: string[]; bom: boolean }> {
   const handle = await open(path, 'r');
   let text = '';
   let ended = false;
@@ -104,25 +107,33 @@ async function leadingLines(path: string, count: number): Promise<{ found: Leadi
     if (found.length < count && /[^ ]/.test(line)) found.push({ text: line, before });
   });
   // A file of nothing but whitespace is empty, however many lines it has.
-  return { found: found.length === 1 && found[0].text.trim() === '' ? [] : found, lines };
+  return {
+    found: found.length === 1 && found[0].text.trim() === '' ? [] : found,
+    lines,
+    bom: text.startsWith('\ufeff'),
+  };
 }
 
 /**
- * How many records `lines` hold as DuckDB splits them: a quote opens a field only at its start, a
- * line break inside one continues the record, and a blank line is a record.
+ * How many records `lines` hold as DuckDB splits them: a quote opens a field only at its start (or
+ * after one space there, as recordLines.ts reads it), a line break inside one continues the record, and a blank line is a record. DuckDB's `skip` takes a
+ * byte-order mark for the first field's text (as Excel's "CSV UTF-8" writes it before a quoted
+ * title), so after `bom` a quote opening the first line opens nothing.
  */
-function recordsIn(lines: readonly string[], delimiter: string): number {
+function recordsIn(lines: readonly string[], delimiter: string, bom: boolean): number {
   let records = 0;
   let quoted = false;
-  for (const line of lines) {
+  for (const [at, line] of lines.entries()) {
     if (!quoted) records++;
-    let fieldStart = !quoted;
+    let fieldStart = !quoted && !(bom && at === 0);
+    let spaced = false;
     for (let i = 0; i < line.length; i++) {
       const ch = line[i];
       if (quoted) {
         if (ch === '"' && line[i + 1] === '"') i++;
         else if (ch === '"') quoted = false;
-      } else if (ch === '"' && fieldStart) quoted = true;
+      } else if (ch === '"' && (fieldStart || spaced)) quoted = true;
+      spaced = fieldStart && ch === ' ';
       fieldStart = !quoted && ch === delimiter;
     }
   }
@@ -164,14 +175,19 @@ export async function readCsvHeader(
   path: string,
   isHeader: (names: string[]) => boolean = () => true,
 ): Promise<CsvHeader | undefined> {
-  const { found, lines } = await leadingLines(path, HEADER_SEARCH_LINES);
+  const { found, lines, bom } = await leadingLines(path, HEADER_SEARCH_LINES);
   if (found.length === 0) return undefined;
   const headers = found.map((line) => headerOf(line.text).names);
   const taken = headers.findIndex(isHeader);
   const at = taken >= 0 ? taken : likeliestHeader(headers);
   const header = headerOf(found[at].text);
   const skip = found[at].before;
-  return { ...header, skip, skipRecords: recordsIn(lines.slice(0, skip), header.delimiter), titleLines: at };
+  return {
+    ...header,
+    skip,
+    skipRecords: recordsIn(lines.slice(0, skip), header.delimiter, bom),
+    titleLines: at,
+  };
 }
 
 /** One record DuckDB rejected, with its line as DuckDB counts lines (see recordLines.ts). */

@@ -40,6 +40,7 @@ export interface RejectedSpan {
 }
 
 const QUOTE = 0x22;
+const SPACE = 0x20;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -61,9 +62,11 @@ export async function recordLines(
   let physical = 1; // line being read
   let duck = 1; // DuckDB's count: unquoted line breaks only
   let inQuotes = false;
-  // A quote opens a field's quotes only at its start, as DuckDB reads it: the inch mark of
-  // `Acme 12" Records` is text, and taken for an opening quote it ran every later line together.
+  // A quote opens a field's quotes only at its start or after one space there (`C-3, "Acme"`), as
+  // DuckDB reads it: the inch mark of `Acme 12" Records` is text, and taken for an opening quote
+  // it ran every later line together.
   let fieldStart = true;
+  let spaced = false; // the field so far is one space
   let justClosed = false; // the byte before closed quotes: a quote now is a doubled one
   let recordEmpty = true; // nothing read yet in this record
   let recordFirstLine = 1;
@@ -112,15 +115,17 @@ export async function recordLines(
         recordDuckLine = duck;
         fields = 1;
         fieldStart = true;
+        spaced = false;
         justClosed = false;
         textAfterQuote = false;
       }
       const closes = inQuotes && b === QUOTE;
       if (closes) inQuotes = false;
-      else if (b === QUOTE && (fieldStart || justClosed)) inQuotes = true;
+      else if (b === QUOTE && (fieldStart || spaced || justClosed)) inQuotes = true;
       else if (b === separator && !inQuotes) fields++;
       else if (justClosed) textAfterQuote = true;
       justClosed = closes;
+      spaced = fieldStart && b === SPACE;
       fieldStart = b === separator && !inQuotes;
     }
   }

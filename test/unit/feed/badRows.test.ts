@@ -594,6 +594,19 @@ describe('a title above the header with a line break inside its quotes', () => {
     expect(report.files[1].notes).toContain('header on line 4: the 2 lines above it (a title?) not read');
     expect(problemsOf(report.files[1])).toEqual([[6, 'amount: not a number: "x"']]);
   });
+  it('saved as "CSV UTF-8" (a byte-order mark before the title\'s quote) and with no blank line under it, still takes the header for the header', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        '\ufeff"Invoice list\r\nNovember 2026",,,\r\norder_id,customer_id,ordered_at,amount\r\nO-1,C-1,2026-11-20,10\r\nO-2,C-1,2026-11-21,10,5\r\nO-3,C-1,2026-11-21,x\r\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10]);
+    expect(report.files[1].notes).toContain('header on line 3: the 2 lines above it (a title?) not read');
+    expect(problemsOf(report.files[1])).toEqual([
+      [5, 'has 5 fields, the header has 4 (an unquoted comma in a value?)'],
+      [6, 'amount: not a number: "x"'],
+    ]);
+  });
 });
 
 describe('a quote inside a field, not at its start', () => {
@@ -604,6 +617,23 @@ describe('a quote inside a field, not at its start', () => {
     });
     expect(book.customers.map((c) => c.name)).toEqual(['Greenfield 12" Records', 'Corner Deli']);
     expect(problemsOf(report.files[0])).toEqual([[5, 'monthly_value: not a number: "x"']]);
+  });
+  it('(one space before a quoted value holding a line break, as DuckDB reads it quoted) keeps the lines of the rows after it', async () => {
+    const { book, report } = await feed({
+      'customers.csv': `${CUSTOMERS}C-3, "Acme\nLtd",ana@contoso.example,\nC-4,Bad Value,ana@contoso.example,x\n`,
+      'orders.csv': 'order_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\n',
+    });
+    expect(book.customers.map((c) => c.name)).toContain('Acme\nLtd');
+    expect(problemsOf(report.files[0])).toEqual([[6, 'monthly_value: not a number: "x"']]);
+  });
+  it('(a title cell quoted after one space, holding a line break) is one title, and the header is read as the header', async () => {
+    const { book, report } = await feed({
+      'customers.csv': CUSTOMERS,
+      'orders.csv':
+        'Invoice list, "November\n2026",,\norder_id,customer_id,ordered_at,amount\nO-1,C-1,2026-11-20,10\nO-3,C-1,2026-11-21,x\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10]);
+    expect(problemsOf(report.files[1])).toEqual([[5, 'amount: not a number: "x"']]);
   });
   it('(`"Acme" Ltd`, quotes closed before the value ends) is named as text after a closing quote, not as quotes left open', async () => {
     const { report } = await feed({
@@ -654,8 +684,20 @@ describe("a customers file opened and saved in Excel, which drops the ids' leadi
         'order_id,customer_id,ordered_at,amount\nO-1,123456789012,2026-11-20,10\nO-3,7,2026-11-21,10\n',
     });
     expect(report.files[0].notes).toContain(
-      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so no order or ticket finds its customer; export the file again rather than save it from the spreadsheet (Excel)',
+      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so an order or ticket that writes it in full finds no customer; export the file again rather than save it from the spreadsheet (Excel)',
     );
+  });
+  it('with the orders saved so too, which then find their customer: the note does not say no order does', async () => {
+    const { book, report } = await feed({
+      'customers.csv':
+        'customer_id,name,owner,monthly_value\r\n1.23457E+11,Greenfield Cafe,ana@contoso.example,\r\n7,Corner Deli,ana@contoso.example,\r\n',
+      'orders.csv':
+        'order_id,customer_id,ordered_at,amount\r\nO-1,1.23457E+11,2026-11-20,10\r\nO-3,7,2026-11-21,10\r\n',
+    });
+    expect(Array.from(book.orderAmount)).toEqual([10, 10]);
+    expect(report.files[0].notes).toEqual([
+      'customer_id: 1 id written as a spreadsheet shows a long number ("1.23457E+11"): its digits are lost, so an order or ticket that writes it in full finds no customer; export the file again rather than save it from the spreadsheet (Excel)',
+    ]);
   });
   it('leaves the orders naming "00042" unknown, and the notes say why, with an example', async () => {
     const { report } = await feed({
