@@ -11,6 +11,7 @@ import { naming, statusOf } from './errors';
 import { idKey } from './keys';
 import { MAX_STRING_CHARS } from './stateEntity';
 import { endpointOf, readEntity } from './tableClients';
+import { textPieces } from './textPieces';
 
 /**
  * Each customer's weeks on the lists (rules/listedWeeks.ts), one row a customer in one partition (as
@@ -242,10 +243,8 @@ const AGAIN = '\n--- then, unreadable again ---\n';
 function keptText(earlier: string | undefined, text: string): { kept: string; whole: boolean } {
   const all = earlier === undefined ? text : `${earlier}${AGAIN}${text}`;
   if (all.length <= MAX_STRING_CHARS) return { kept: all, whole: true };
-  let end = MAX_STRING_CHARS - 1;
-  // Not between the two halves of a character outside the BMP.
-  if (/[\uD800-\uDBFF]/.test(all[end - 1])) end--;
-  return { kept: `${all.slice(0, end)}…`, whole: false };
+  // The first piece never ends between the two halves of a character outside the BMP.
+  return { kept: `${textPieces(all, MAX_STRING_CHARS - 1)[0]}…`, whole: false };
 }
 
 /** What onUnreadable is told of a replaced row. */
